@@ -1,0 +1,337 @@
+"""
+HKAI's content model.
+
+The publication rule lives in exactly one place, `ArticleQuerySet.published()`
+(and `Article.published_q()`, the same rule as a Q object for joins from tags).
+Every public page, feed, sitemap, search and count goes through it.
+"""
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from .rendering import render_markdown
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def unicode_slugify(value):
+    """A readable slug that keeps Chinese characters: "香港AI" -> "香港ai"."""
+    return slugify(value, allow_unicode=True)
+
+
+def normalise_tag_name(name):
+    """Trim and collapse whitespace, so " smart   city " and "smart city" are one tag."""
+    return _WHITESPACE.sub(" ", name).strip()
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Sections are listed in this order.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section_detail", kwargs={"slug": self.slug})
+
+
+class TagQuerySet(models.QuerySet):
+    """Shared by Organisation and Topic: counts that only ever count published articles."""
+
+    def with_published_counts(self):
+        return self.annotate(
+            num_articles=Count(
+                "articles", filter=Article.published_q(prefix="articles__"), distinct=True
+            )
+        )
+
+    def in_use(self):
+        """Tags with at least one published article, each with `num_articles`."""
+        return self.with_published_counts().filter(num_articles__gt=0)
+
+
+class HKAITagBase(TagBase):
+    """A taggit tag whose slug keeps unicode and whose name is unique ignoring case."""
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.name = normalise_tag_name(self.name)
+        super().save(*args, **kwargs)
+
+    def slugify(self, tag, i=None):
+        slug = unicode_slugify(tag) or "tag"
+        if i is not None:
+            slug += "-%d" % i
+        return slug
+
+
+class Organisation(HKAITagBase):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government body")
+        RESEARCH = "research", _("Research institute")
+        UNIVERSITY = "university", _("University")
+        INCUBATOR = "incubator", _("Incubator or innovation hub")
+        STARTUP = "startup", _("Startup")
+        FINANCIAL = "financial", _("Financial institution")
+        INTERNATIONAL = "international", _("International partner")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organisation_name_ci_unique"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("articles:organisation_detail", kwargs={"slug": self.slug})
+
+
+class Topic(HKAITagBase):
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="topic_name_ci_unique"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("articles:topic_detail", kwargs={"slug": self.slug})
+
+
+class ArticleOrganisation(ItemBase):
+    """Through-model for Article.organisations (its own table, not taggit's generic one)."""
+
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="organisation_links"
+    )
+    tag = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="article_links")
+
+    class Meta:
+        verbose_name = _("article organisation")
+        verbose_name_plural = _("article organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tag", "content_object"], name="unique_article_organisation"
+            ),
+        ]
+
+
+class ArticleTopic(ItemBase):
+    """Through-model for Article.topics."""
+
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="topic_links"
+    )
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="article_links")
+
+    class Meta:
+        verbose_name = _("article topic")
+        verbose_name_plural = _("article topics")
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "content_object"], name="unique_article_topic"),
+        ]
+
+
+class NormalisingTaggableManager(_TaggableManager):
+    """Normalises tag names before taggit sees them, so that the admin's tag field,
+    the loader and code all create one tag for "Fintech", "fintech" and " fintech "."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        tags = [normalise_tag_name(t) if isinstance(t, str) else t for t in tags]
+        return super()._to_tag_model_instances([t for t in tags if t != ""], tag_kwargs)
+
+
+class Author(models.Model):
+    """A public byline, tied to the user account that writes under it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("display name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    bio = models.TextField(_("short bio"), blank=True, max_length=1000)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """The one publication rule: published, and published_at not in the future."""
+        return self.filter(Article.published_q(at=at))
+
+    def for_listing(self):
+        """Everything a list of articles shows, in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            "authors", "topics", "organisations"
+        )
+
+    def visible_to(self, user):
+        """Staff may preview anything; everyone else sees published articles only."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, allow_unicode=True,
+        help_text=_("The article's address: letters (Chinese too), numbers and hyphens."),
+    )
+    standfirst = models.TextField(
+        _("standfirst"), max_length=500, blank=True,
+        help_text=_("One or two sentences under the headline, also used as the summary."),
+    )
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+    # Rendered and sanitized on save, so that pages never render Markdown per request.
+    body_html = models.TextField(editable=False, blank=True)
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("section")
+    )
+    organisations = TaggableManager(
+        through=ArticleOrganisation,
+        related_name="articles",
+        blank=True,
+        verbose_name=_("organisations"),
+        help_text=_("Comma-separated organisation names."),
+        manager=NormalisingTaggableManager,
+    )
+    topics = TaggableManager(
+        through=ArticleTopic,
+        related_name="articles",
+        blank=True,
+        verbose_name=_("topics"),
+        help_text=_("Comma-separated topics."),
+        manager=NormalisingTaggableManager,
+    )
+    authors = models.ManyToManyField(
+        Author, related_name="articles", blank=True, verbose_name=_("authors")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"), null=True, blank=True,
+        help_text=_("A future time schedules the article: it becomes public then."),
+    )
+    featured = models.BooleanField(_("featured"), default=False)
+    hero_image = models.ImageField(_("hero image"), upload_to="heroes/%Y/%m/", blank=True)
+    hero_image_alt = models.CharField(_("hero image alt text"), max_length=250, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="articles_created",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
+        indexes = [
+            # Serves published() with the newest-first order of every listing.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_pub_order"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_pub"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="published_article_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @staticmethod
+    def published_q(prefix="", at=None):
+        """The publication rule as a Q object; `prefix` applies it across a join
+        (e.g. "articles__" from a tag). ArticleQuerySet.published() uses it too."""
+        now = at or timezone.now()
+        return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": now})
+
+    @property
+    def is_published(self):
+        """The publication rule for one article: the same as ArticleQuerySet.published()."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if not self.slug:
+            self.slug = unicode_slugify(self.title)[:200]
+        self.body_html = render_markdown(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", kwargs={"slug": self.slug})

@@ -1,0 +1,90 @@
+"""Fixtures and small factories shared by every test module."""
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles.models import Article, Author, Organisation, Section, Topic
+from articles.roles import EDITORS, WRITERS
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture
+def section(db):
+    return Section.objects.create(name="Government Initiatives", slug="government-initiatives")
+
+
+@pytest.fixture
+def make_article(db, section):
+    """Create an article; published now unless told otherwise.
+
+    make_article(status="draft"), make_article(published_at=future) for scheduled,
+    topics=[...], organisations=[...], authors=[...].
+    """
+
+    def make(**kwargs):
+        n = next(_sequence)
+        topics = kwargs.pop("topics", [])
+        organisations = kwargs.pop("organisations", [])
+        authors = kwargs.pop("authors", [])
+        kwargs.setdefault("title", f"Article {n}")
+        kwargs.setdefault("slug", f"article-{n}")
+        kwargs.setdefault("body", f"Body of article {n}.")
+        kwargs.setdefault("section", section)
+        kwargs.setdefault("status", Article.Status.PUBLISHED)
+        if kwargs["status"] == Article.Status.PUBLISHED:
+            kwargs.setdefault("published_at", timezone.now() - timedelta(hours=n))
+        article = Article.objects.create(**kwargs)
+        if topics:
+            article.topics.add(*topics)
+        if organisations:
+            article.organisations.add(*organisations)
+        if authors:
+            article.authors.add(*authors)
+        return article
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """make_user("alice", role="Writers") -> a staff user in that role, with an Author byline."""
+
+    def make(username, role=None, password="correct horse battery staple", **extra):
+        user = django_user_model.objects.create_user(
+            username=username, password=password, is_staff=role is not None, **extra
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+            Author.objects.create(user=user, name=username.title(), slug=username)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def writer(make_user):
+    return make_user("writer", role=WRITERS)
+
+
+@pytest.fixture
+def other_writer(make_user):
+    return make_user("otherwriter", role=WRITERS)
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user("editor", role=EDITORS)
+
+
+@pytest.fixture
+def organisation(db):
+    return Organisation.objects.create(name="ASTRI", kind=Organisation.Kind.RESEARCH)
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="fintech")
