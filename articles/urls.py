@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<str:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

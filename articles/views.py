@@ -92,3 +92,20 @@ class TopicListView(ListView):
 
     def get_queryset(self):
         return Topic.objects.in_use().order_by("name")
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    """Search by words (`q`) among published articles."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        queryset = super().get_queryset()
+        if self.query:
+            queryset = queryset.filter(title__icontains=self.query)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
