@@ -19,7 +19,8 @@ def form_data(response, **overrides):
         if isinstance(widget, FileInput):
             continue  # files travel in request.FILES; none here
         if isinstance(widget, MultiWidget):
-            parts = widget.decompress(value)
+            # Bound forms hold the parts as posted; unbound ones the value to split.
+            parts = value if isinstance(value, (list, tuple)) else widget.decompress(value)
             for index, part in enumerate(parts):
                 data[f"{name}_{index}"] = "" if part is None else str(part)
         elif isinstance(value, bool):
