@@ -58,6 +58,15 @@ reversion.register(
 )
 
 
+def ensure_baseline_revision(article):
+    """Articles made outside the admin (the loader, scripts) have no revision yet: record
+    their current state before the admin first changes them, so that change can be undone."""
+    if not Version.objects.get_for_object(article).exists():
+        with reversion.create_revision():
+            reversion.add_to_revision(article)
+            reversion.set_comment("As it was before its first change in the admin.")
+
+
 class PublishedCountMixin:
     """A sortable "published articles" column; get_queryset annotates `num_articles` with
     published articles only (drafts and scheduled ones are not counted)."""
@@ -210,6 +219,13 @@ class ArticleAdmin(VersionAdmin):
             )
         return obj
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and self.has_change_permission(request, obj):
+                ensure_baseline_revision(obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -242,6 +258,7 @@ class ArticleAdmin(VersionAdmin):
     def _set_status(self, request, queryset, status, comment):
         changed = 0
         for article in queryset.exclude(status=status):
+            ensure_baseline_revision(article)
             with reversion.create_revision():
                 article.status = status
                 article.save()

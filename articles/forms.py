@@ -38,6 +38,7 @@ class ArticleAdminForm(forms.ModelForm):
         label=_("New topics"),
         required=False,
         max_length=500,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
         help_text=_(
             "Topics that are not in the list yet, separated by commas, e.g. "
             "“smart city, 香港金融科技”. Existing names are matched ignoring case."
@@ -47,6 +48,7 @@ class ArticleAdminForm(forms.ModelForm):
         label=_("New organisations"),
         required=False,
         max_length=500,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
         help_text=_(
             "Organisations that are not in the list yet, separated by commas. "
             "Set their kind and website in Organisations afterwards."

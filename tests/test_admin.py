@@ -281,7 +281,7 @@ class TestEditorPublishes:
         # Each article gets its own revision, so restoring one never reverts the others.
         history = client.get(admin_url("history", drafts[0].pk))
         assert [a["revision"].comment for a in history.context["action_list"]] == [
-            "Unpublished.", "Published.",
+            "Unpublished.", "Published.", "As it was before its first change in the admin.",
         ]
         assert all(a["revision"].version_set.count() == 1 for a in history.context["action_list"])
 

@@ -83,6 +83,18 @@ class TestRestore:
         assert len(versions(story)) == 4
         assert story.version == 4
 
+    def test_article_made_outside_the_admin_keeps_its_original(self, make_article, editor, topic):
+        loaded = make_article(title="Loaded title", body="Loaded body.", topics=[topic])
+        assert versions(loaded) == []
+        client = logged_in(editor)
+        edit(client, loaded, title="Edited title", topics=[])
+        baseline = versions(loaded)[0]
+        assert baseline.revision.comment == "As it was before its first change in the admin."
+        revision_page = client.get(admin_url("revision", loaded.pk, baseline.pk))
+        client.post(admin_url("revision", loaded.pk, baseline.pk), form_data(revision_page))
+        loaded.refresh_from_db()
+        assert loaded.title == "Loaded title" and list(loaded.topics.all()) == [topic]
+
     def test_writer_restores_own_draft(self, story, writer):
         client = logged_in(writer)
         edit(client, story, title="Worse title")
