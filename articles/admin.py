@@ -18,6 +18,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -78,6 +79,13 @@ class PublishedCountMixin:
 
 def may_publish(request):
     return request.user.has_perm(PUBLISH_PERMISSION)
+
+
+class ArticleChangeList(ChangeList):
+    """The list does not show bodies: do not load them for every row."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer("body", "body_html")
 
 
 @admin.register(Article)
@@ -247,6 +255,9 @@ class ArticleAdmin(VersionAdmin):
     def byline(self, obj):
         return ", ".join(author.name for author in obj.authors.all())
 
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
     def changelist_view(self, request, extra_context=None):
         # Not VersionAdmin's changelist_view: it wraps the whole request in one revision, so
         # a bulk action would put every article in one revision and restoring any of them
@@ -257,7 +268,8 @@ class ArticleAdmin(VersionAdmin):
 
     def _set_status(self, request, queryset, status, comment):
         changed = 0
-        for article in queryset.exclude(status=status):
+        # defer(None): the list's queryset leaves the body out, a save needs it.
+        for article in queryset.exclude(status=status).defer(None):
             ensure_baseline_revision(article)
             with reversion.create_revision():
                 article.status = status

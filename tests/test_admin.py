@@ -141,8 +141,12 @@ def test_article_changelist_shows_the_columns_in_few_queries(
     make_article(title="Later", published_at=timezone.now() + timedelta(days=1))
     client = logged_in(client, editor)
     client.get(admin_url("changelist"))  # warm the session and content types
-    with django_assert_max_num_queries(14):
+    # Session, user, 2 permission lookups, 3 filter choice lists, 2 counts, the page,
+    # its authors, 2 for the date hierarchy: whatever the number of rows.
+    with django_assert_max_num_queries(13) as captured:
         response = client.get(admin_url("changelist"))
+    page_query = next(q["sql"] for q in captured.captured_queries if '"title"' in q["sql"])
+    assert '"body"' not in page_query  # bodies are not loaded for the list
     page = response.content.decode()
     assert "Story 14" in page and "Editor" in page and "Scheduled" in page
 
