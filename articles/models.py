@@ -208,10 +208,16 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Staff may preview anything; everyone else sees published articles only."""
-        if user.is_authenticated and user.is_staff:
+        """What a user may read on the site, drafts included for previews: editors (who may
+        publish) and superusers see everything, other staff (writers) published articles and
+        their own drafts, everyone else published articles only. The admin's ownership rule
+        (ArticleAdmin.get_queryset) is the same, so "view on site" never shows a writer
+        another writer's draft."""
+        if not (user.is_authenticated and user.is_staff):
+            return self.published()
+        if user.has_perm("articles.publish_article"):
             return self
-        return self.published()
+        return self.filter(Article.published_q() | Q(created_by=user))
 
 
 class Article(models.Model):
@@ -274,6 +280,9 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Edit-conflict detection: incremented on every save; the admin's change form carries the
+    # version it was opened with and refuses a save when the article has moved on since.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -328,9 +337,13 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unicode_slugify(self.title)[:200]
         self.body_html = render_markdown(self.body)
+        if not self._state.adding:
+            self.version += 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
+        if update_fields is not None and not self._state.adding:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

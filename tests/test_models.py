@@ -41,11 +41,17 @@ class TestPublicationRule:
         with pytest.raises(IntegrityError):
             Article.objects.filter(pk=article.pk).update(published_at=None)
 
-    def test_visible_to_lets_staff_preview_drafts_only(self, make_article, writer, django_user_model):
-        draft = make_article(status=Article.Status.DRAFT)
+    def test_visible_to_lets_staff_preview_drafts_only(
+        self, make_article, writer, other_writer, editor, django_user_model
+    ):
+        draft = make_article(status=Article.Status.DRAFT, created_by=writer)
         reader = django_user_model.objects.create_user("reader", password="x")
         assert draft in Article.objects.visible_to(writer)
+        assert draft in Article.objects.visible_to(editor)
         assert draft not in Article.objects.visible_to(reader)
+        # Writers preview their own drafts, not each other's (as in the admin).
+        assert draft not in Article.objects.visible_to(other_writer)
+        assert make_article() in Article.objects.visible_to(other_writer)
 
 
 @pytest.mark.django_db
