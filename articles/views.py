@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Organisation, Section, Topic
+from .models import Article, ArticleOrganisation, ArticleTopic, Organisation, Section, Topic
 
 # How many related articles an article page shows, and how many topics and
 # organisations the front page lists.
@@ -86,35 +86,40 @@ class ArticleDetailView(DetailView):
 def related_articles(article, limit=RELATED_ARTICLES):
     """Published articles sharing most topics and organisations with `article`.
 
-    One query over the two through-tables: each join is narrowed to the shared tags
-    (FilteredRelation), so an article's rows multiply only by what it shares, and the
-    counts rank the candidates. taggit's similar_objects() runs a query per tag type
-    and ranks in Python, which is slow at scale (taggit #751).
+    One query over the two through-tables: the candidates are found through the
+    through-tables' tag index (subqueries), and each join is narrowed to the shared
+    tags (FilteredRelation), so the counts rank candidates without multiplying rows.
+    taggit's similar_objects() runs a query per tag type and ranks in Python, which
+    is slow at scale (taggit #751).
     """
     # Iterating .all() uses the prefetch cache from for_listing(): no query here.
     shared_tags = {
-        "topic_links": [topic.pk for topic in article.topics.all()],
-        "organisation_links": [organisation.pk for organisation in article.organisations.all()],
+        "topic_links": (ArticleTopic, [topic.pk for topic in article.topics.all()]),
+        "organisation_links": (
+            ArticleOrganisation,
+            [organisation.pk for organisation in article.organisations.all()],
+        ),
     }
     # A join on an empty id list would empty the whole query, so join only what it has.
-    shared_tags = {links: ids for links, ids in shared_tags.items() if ids}
+    shared_tags = {links: (through, ids) for links, (through, ids) in shared_tags.items() if ids}
     if not shared_tags:
         return []
-    joins = {
-        f"shared_{links}": FilteredRelation(links, condition=Q(**{f"{links}__tag__in": ids}))
-        for links, ids in shared_tags.items()
-    }
-    shares_any = Q()
-    for join in joins:
-        shares_any |= Q(**{f"{join}__isnull": False})
+    candidates = Q()
+    joins = {}
+    for links, (through, ids) in shared_tags.items():
+        candidates |= Q(pk__in=through.objects.filter(tag__in=ids).values("content_object"))
+        joins[f"shared_{links}"] = FilteredRelation(
+            links, condition=Q(**{f"{links}__tag__in": ids})
+        )
     counts = [Count(join, distinct=True) for join in joins]
     return list(
         Article.objects.published()
+        .filter(candidates)
         .exclude(pk=article.pk)
         .annotate(**joins)
-        .filter(shares_any)
         .annotate(shared=sum(counts[1:], counts[0]))
         .select_related("section")
+        .only("title", "slug", "published_at", "section__name", "section__slug")
         .order_by("-shared", "-published_at", "-id")[:limit]
     )
 
