@@ -1,37 +1,68 @@
 """Readers' pages. Thin views: every queryset starts from Article.objects.published()
-(or visible_to(), which is published() for everyone but staff previewing)."""
+(or visible_to(), which is published() for everyone but staff previewing).
+
+Topics and organisations are public only once a published article carries them: a tag
+added to a draft or a scheduled article must not reveal it, so their pages, lists, feeds
+and sitemap entries all go through `in_use()`, which counts published articles only.
+"""
 from django.conf import settings
+from django.db.models import Case, Count, FilteredRelation, Q, When
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Organisation, Section, Topic
+from .models import Article, ArticleOrganisation, ArticleTopic, Organisation, Section, Topic
+
+# How many related articles an article page shows, and how many topics and
+# organisations the front page lists.
+RELATED_ARTICLES = 4
+FRONT_PAGE_TAGS = 12
 
 
 class PublishedArticlesMixin:
     """Published articles, newest first, with what a listing shows prefetched."""
 
-    paginate_by = settings.ARTICLES_PER_PAGE
+    def get_paginate_by(self, queryset):
+        # Read per request (not at import) so tests and operators can change it.
+        return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
 
 
-class HomeView(PublishedArticlesMixin, TemplateView):
+class ArticleCardsMixin(PublishedArticlesMixin):
+    """Listings of article cards: a card shows no body, so the body is not loaded."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("body", "body_html")
+
+
+class HomeView(ArticleCardsMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        latest = list(self.get_queryset()[:13])
-        lead = next((a for a in latest if a.featured), latest[0] if latest else None)
+        articles = self.get_queryset()
+        # The newest featured article leads; with none featured, the newest article does.
+        lead = articles.order_by("-featured", "-published_at", "-id").first()
+        latest = articles.exclude(pk=lead.pk) if lead else articles.none()
         context["lead"] = lead
-        context["latest"] = [a for a in latest if a != lead][:12]
-        context["sections"] = Section.objects.all()
-        context["organisations"] = Organisation.objects.in_use().order_by("-num_articles", "name")[:10]
-        context["topics"] = Topic.objects.in_use().order_by("-num_articles", "name")[:20]
+        context["latest"] = latest[: settings.ARTICLES_PER_PAGE]
+        context["sections"] = Section.objects.annotate(
+            num_articles=Count(
+                "articles", filter=Article.published_q(prefix="articles__"), distinct=True
+            )
+        )
+        context["organisations"] = Organisation.objects.in_use().order_by(
+            "-num_articles", "name"
+        )[:FRONT_PAGE_TAGS]
+        context["topics"] = Topic.objects.in_use().order_by("-num_articles", "name")[
+            :FRONT_PAGE_TAGS
+        ]
         return context
 
 
-class ArticleListView(PublishedArticlesMixin, ListView):
+class ArticleListView(ArticleCardsMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
 
@@ -44,16 +75,87 @@ class ArticleDetailView(DetailView):
         # Staff follow the admin's "view on site" link to preview drafts.
         return Article.objects.visible_to(self.request.user).for_listing()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        context["related_articles"] = related_articles(article)
+        context["previous_article"], context["next_article"] = neighbours(article)
+        return context
 
-class FilteredArticleListView(PublishedArticlesMixin, ListView):
+
+def related_articles(article, limit=RELATED_ARTICLES):
+    """Published articles sharing most topics and organisations with `article`.
+
+    One query over the two through-tables: the candidates are found through the
+    through-tables' tag index (subqueries), and each join is narrowed to the shared
+    tags (FilteredRelation), so the counts rank candidates without multiplying rows.
+    taggit's similar_objects() runs a query per tag type and ranks in Python, which
+    is slow at scale (taggit #751).
+    """
+    # Iterating .all() uses the prefetch cache from for_listing(): no query here.
+    shared_tags = {
+        "topic_links": (ArticleTopic, [topic.pk for topic in article.topics.all()]),
+        "organisation_links": (
+            ArticleOrganisation,
+            [organisation.pk for organisation in article.organisations.all()],
+        ),
+    }
+    # A join on an empty id list would empty the whole query, so join only what it has.
+    shared_tags = {links: (through, ids) for links, (through, ids) in shared_tags.items() if ids}
+    if not shared_tags:
+        return []
+    candidates = Q()
+    joins = {}
+    for links, (through, ids) in shared_tags.items():
+        candidates |= Q(pk__in=through.objects.filter(tag__in=ids).values("content_object"))
+        joins[f"shared_{links}"] = FilteredRelation(
+            links, condition=Q(**{f"{links}__tag__in": ids})
+        )
+    counts = [Count(join, distinct=True) for join in joins]
+    return list(
+        Article.objects.published()
+        .filter(candidates)
+        .exclude(pk=article.pk)
+        .annotate(**joins)
+        .annotate(shared=sum(counts[1:], counts[0]))
+        .select_related("section")
+        .only("title", "slug", "published_at", "section__name", "section__slug")
+        .order_by("-shared", "-published_at", "-id")[:limit]
+    )
+
+
+def neighbours(article):
+    """The published articles just before and just after `article` (None at the ends).
+    A draft being previewed has no place in the sequence yet."""
+    if not article.is_published:
+        return None, None
+    published = Article.objects.published().only("title", "slug", "published_at")
+    at = article.published_at
+    previous = (
+        published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=article.pk))
+        .order_by("-published_at", "-id")
+        .first()
+    )
+    following = (
+        published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=article.pk))
+        .order_by("published_at", "id")
+        .first()
+    )
+    return previous, following
+
+
+class FilteredArticleListView(ArticleCardsMixin, ListView):
     """Published articles of one section, organisation or topic."""
 
     model = None
     lookup = None
     context_object_name = "articles"
 
+    def get_object_queryset(self):
+        return self.model.objects.all()
+
     def get_queryset(self):
-        self.object = get_object_or_404(self.model, slug=self.kwargs["slug"])
+        self.object = get_object_or_404(self.get_object_queryset(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(**{self.lookup: self.object})
 
     def get_context_data(self, **kwargs):
@@ -71,19 +173,32 @@ class OrganisationDetailView(FilteredArticleListView):
     lookup = "organisations"
     template_name = "articles/organisation_detail.html"
 
+    def get_object_queryset(self):
+        return Organisation.objects.in_use()
+
 
 class TopicDetailView(FilteredArticleListView):
     model = Topic
     lookup = "topics"
     template_name = "articles/topic_detail.html"
 
+    def get_object_queryset(self):
+        return Topic.objects.in_use()
+
 
 class OrganisationListView(ListView):
+    """The directory: organisations with published articles, grouped by kind in the
+    order the kinds are declared (government first), with their counts."""
+
     template_name = "articles/organisation_list.html"
     context_object_name = "organisations"
 
     def get_queryset(self):
-        return Organisation.objects.with_published_counts().order_by("kind", "name")
+        kind_order = Case(
+            *[When(kind=kind, then=i) for i, kind in enumerate(Organisation.Kind.values)],
+            default=len(Organisation.Kind.values),
+        )
+        return Organisation.objects.in_use().order_by(kind_order, "name")
 
 
 class TopicListView(ListView):
@@ -92,6 +207,17 @@ class TopicListView(ListView):
 
     def get_queryset(self):
         return Topic.objects.in_use().order_by("name")
+
+
+class RobotsTxtView(TemplateView):
+    """robots.txt naming the sitemap by its absolute URL (crawlers require one)."""
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
+        return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
 
 
 class SearchView(PublishedArticlesMixin, ListView):

@@ -1,10 +1,24 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from articles import sitemaps as article_sitemaps
+from articles.views import RobotsTxtView
+
+sitemaps = {
+    "pages": article_sitemaps.StaticPagesSitemap,
+    "articles": article_sitemaps.ArticleSitemap,
+    "sections": article_sitemaps.SectionSitemap,
+    "organisations": article_sitemaps.OrganisationSitemap,
+    "topics": article_sitemaps.TopicSitemap,
+}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", RobotsTxtView.as_view(), name="robots_txt"),
     path("", include("articles.urls")),
 ]
 

@@ -1,0 +1,133 @@
+"""RSS and Atom feeds, parsed as a feed reader would (feedparser)."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import feedparser
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Author, Organisation, Section, Topic
+
+HONG_KONG = ZoneInfo("Asia/Hong_Kong")
+
+
+def fetch(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return response, feed
+
+
+@pytest.fixture
+def articles(make_article, section):
+    startups = Section.objects.create(name="Startups", slug="startups")
+    chinese_topic = Topic.objects.create(name="香港AI")
+    fintech = Topic.objects.create(name="fintech")
+    astri = Organisation.objects.create(name="ASTRI", kind=Organisation.Kind.RESEARCH)
+    ada = Author.objects.create(name="Ada Chan", slug="ada")
+    ben = Author.objects.create(name="陳大文", slug="chan")
+    chinese = make_article(
+        title="香港人工智能的崛起",
+        slug="香港人工智能的崛起",
+        standfirst="政府、大學與初創企業。",
+        published_at=datetime(2026, 11, 20, 9, 0, tzinfo=HONG_KONG),
+        topics=[chinese_topic, fintech],
+        organisations=[astri],
+        authors=[ada, ben],
+    )
+    startup = make_article(
+        title="A startup round",
+        section=startups,
+        standfirst="Money for robots.",
+        published_at=datetime(2026, 11, 21, 9, 0, tzinfo=HONG_KONG),
+        topics=[fintech],
+    )
+    make_article(title="Draft feedmarker", status=Article.Status.DRAFT, topics=[fintech])
+    make_article(
+        title="Scheduled feedmarker",
+        published_at=timezone.now() + timedelta(days=1),
+        topics=[fintech],
+        organisations=[astri],
+    )
+    return {
+        "chinese": chinese,
+        "startup": startup,
+        "startups": startups,
+        "chinese_topic": chinese_topic,
+        "fintech": fintech,
+        "astri": astri,
+    }
+
+
+@pytest.mark.django_db
+class TestLatestFeeds:
+    def test_rss_items(self, client, articles):
+        response, feed = fetch(client, reverse("articles:feed_latest"))
+        assert response["Content-Type"].startswith("application/rss+xml")
+        assert feed.version == "rss20"
+        assert feed.feed.title == "HKAI: latest articles"
+        assert [e.title for e in feed.entries] == ["A startup round", "香港人工智能的崛起"]
+        entry = feed.entries[1]
+        assert entry.link == "http://testserver" + articles["chinese"].get_absolute_url()
+        assert entry.summary == "政府、大學與初創企業。"
+        assert entry.author == "Ada Chan, 陳大文"
+        assert {tag.term for tag in entry.tags} == {"香港AI", "fintech"}
+        assert entry.published_parsed[:5] == (2026, 11, 20, 1, 0)  # 09:00 in Hong Kong is 01:00 UTC
+
+    def test_atom_items(self, client, articles):
+        response, feed = fetch(client, reverse("articles:feed_latest_atom"))
+        assert response["Content-Type"].startswith("application/atom+xml")
+        assert feed.version == "atom10"
+        assert feed.feed.subtitle == "Artificial intelligence in Hong Kong"
+        entry = feed.entries[1]
+        assert entry.title == "香港人工智能的崛起"
+        assert entry.summary == "政府、大學與初創企業。"
+        assert entry.author == "Ada Chan, 陳大文"
+        assert entry.published_parsed[:3] == (2026, 11, 20)
+        assert entry.updated_parsed is not None
+        assert {tag.term for tag in entry.tags} == {"香港AI", "fintech"}
+
+    def test_no_draft_or_scheduled_item(self, client, articles):
+        for name in ("articles:feed_latest", "articles:feed_latest_atom"):
+            response, feed = fetch(client, reverse(name))
+            assert "feedmarker" not in response.content.decode()
+            assert len(feed.entries) == 2
+
+
+@pytest.mark.django_db
+class TestPerObjectFeeds:
+    def test_section_feed(self, client, articles):
+        _, feed = fetch(client, reverse("articles:feed_section", args=["startups"]))
+        assert feed.feed.title == "HKAI: Startups"
+        assert feed.feed.link == "http://testserver/sections/startups/"
+        assert [e.title for e in feed.entries] == ["A startup round"]
+
+    def test_organisation_feed(self, client, articles):
+        _, feed = fetch(client, reverse("articles:feed_organisation_atom", args=["astri"]))
+        assert feed.version == "atom10"
+        assert [e.title for e in feed.entries] == ["香港人工智能的崛起"]
+
+    def test_topic_feed_with_a_chinese_slug(self, client, articles):
+        response, feed = fetch(client, "/feeds/topics/%E9%A6%99%E6%B8%AFai/")
+        assert feed.feed.title == "HKAI: 香港AI"
+        assert [e.title for e in feed.entries] == ["香港人工智能的崛起"]
+        _, atom = fetch(client, reverse("articles:feed_topic_atom", args=["香港ai"]))
+        assert [e.title for e in atom.entries] == ["香港人工智能的崛起"]
+
+    def test_topic_feed_lists_only_published(self, client, articles):
+        response, feed = fetch(client, reverse("articles:feed_topic", args=["fintech"]))
+        assert [e.title for e in feed.entries] == ["A startup round", "香港人工智能的崛起"]
+        assert "feedmarker" not in response.content.decode()
+
+    @pytest.mark.parametrize(
+        "name", ["feed_section", "feed_organisation", "feed_topic_atom", "feed_section_atom"]
+    )
+    def test_unknown_object_is_404(self, client, articles, name):
+        assert client.get(reverse(f"articles:{name}", args=["no-such-thing"])).status_code == 404
+
+    def test_empty_section_has_an_empty_feed(self, client, articles, section):
+        Section.objects.create(name="Empty", slug="empty")
+        _, feed = fetch(client, reverse("articles:feed_section", args=["empty"]))
+        assert feed.entries == []
