@@ -13,7 +13,7 @@ Semantics
   PostgreSQL: full-text search (weighted title A / standfirst B / body C, `websearch`
   query, ranked) on a GIN expression index. Its parsers do not segment Chinese (a run of
   CJK characters is one token), so terms containing CJK match by substring instead, kept
-  indexed by pg_trgm GIN indexes (migration 0003; see its notes for the limits).
+  indexed by a pg_trgm GIN index (migration 0003; see its notes for the limits).
   SQLite: every term matches by substring in title, standfirst or body; ranked by where the
   terms matched (title above standfirst above body), then newest.
 - Everything starts from `Article.objects.published()`: drafts and scheduled articles never
@@ -26,7 +26,19 @@ from functools import cached_property
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Upper
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -76,6 +88,16 @@ def search_vector():
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
         + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def substring_document():
+    """UPPER(title || ' ' || standfirst || ' ' || body): the text Chinese terms are looked for
+    in on PostgreSQL. Migration 0003 indexes this very expression with pg_trgm: one index on
+    the whole text, because the planner prices an OR of three trigram indexes above a
+    sequential scan even where the indexes are a hundred times faster."""
+    return Upper(
+        Concat("title", Value(" "), "standfirst", Value(" "), "body", output_field=TextField())
     )
 
 
@@ -341,20 +363,24 @@ class ArticleSearch:
             queryset = queryset.alias(document=search_vector()).filter(document=query)
             rank = SearchRank(F("document"), query)
         if cjk_groups:
-            queryset, cjk_rank = self._match_substrings(queryset, cjk_groups)
+            # Compared as `haystack LIKE '%TERM%'`, the form the trigram index serves.
+            queryset = queryset.alias(haystack=substring_document())
+            queryset, cjk_rank = self._match_substrings(
+                queryset, cjk_groups, lambda text: Q(haystack__contains=text.upper())
+            )
             rank = cjk_rank if rank is None else rank + cjk_rank
         return queryset, rank
 
     @staticmethod
-    def _match_substrings(queryset, groups):
+    def _match_substrings(queryset, groups, matches=_substring_q):
         rank = Value(0.0, output_field=FloatField())
         for group in groups:
             if group[0].negated:
-                queryset = queryset.exclude(_substring_q(group[0].text))
+                queryset = queryset.exclude(matches(group[0].text))
                 continue
             condition = Q()
             for term in group:
-                condition |= _substring_q(term.text)
+                condition |= matches(term.text)
                 rank = rank + _substring_rank(term.text)
             queryset = queryset.filter(condition)
         return queryset, rank

@@ -4,11 +4,11 @@
   `articles.search.search_vector()` builds (same columns, weights and config), so that
   `WHERE <document> @@ websearch_to_tsquery(...)` is an index scan. An expression index
   needs no extra column, so bulk inserts (bulk_create, COPY) stay indexed with no extra step.
-- article_{title,standfirst,body}_trgm: pg_trgm GIN on UPPER(column), the expression Django's
-  `icontains` compares, for the substring matching of Chinese terms (PostgreSQL's parsers
-  do not split "香港AI的發展" into words). pg_trgm needs 3 characters: a 2-character term
-  ("香港") has no trigram, so the index cannot narrow it and PostgreSQL reads the whole
-  index or table; the other conditions of the search (topics, words) still narrow it.
+- article_text_trgm: pg_trgm GIN on UPPER(title || ' ' || standfirst || ' ' || body), the
+  expression `articles.search.substring_document()` builds, for the substring matching of
+  Chinese terms (PostgreSQL's parsers do not split "香港AI的發展" into words). pg_trgm needs
+  3 characters: a 2-character term ("香港") has no trigram, so the index cannot narrow it and
+  PostgreSQL reads the whole table; the other conditions of the search still narrow it.
 
 SQLite has neither GIN nor pg_trgm: there this migration does nothing, and the model state is
 unchanged on both databases, so `makemigrations --check` stays clean.
@@ -19,7 +19,8 @@ tests/test_search.py checks with EXPLAIN that search.py's queries still use thes
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector
 from django.db import migrations
-from django.db.models.functions import Upper
+from django.db.models import TextField, Value
+from django.db.models.functions import Concat, Upper
 
 
 def search_indexes():
@@ -30,9 +31,17 @@ def search_indexes():
             + SearchVector("body", weight="C", config="english"),
             name="article_search_document",
         ),
-        *(
-            GinIndex(OpClass(Upper(column), name="gin_trgm_ops"), name=f"article_{column}_trgm")
-            for column in ("title", "standfirst", "body")
+        GinIndex(
+            OpClass(
+                Upper(
+                    Concat(
+                        "title", Value(" "), "standfirst", Value(" "), "body",
+                        output_field=TextField(),
+                    )
+                ),
+                name="gin_trgm_ops",
+            ),
+            name="article_text_trgm",
         ),
     ]
 
