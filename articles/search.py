@@ -351,14 +351,27 @@ class ArticleSearch:
             return self._match_postgresql(queryset)
         return self._match_substrings(queryset, self.terms)
 
+    @cached_property
+    def _full_text_query(self):
+        """The groups without CJK as one websearch string for PostgreSQL, or "" when it holds
+        no word PostgreSQL indexes: a query of stopwords only ("the", "IT") would otherwise
+        match nothing at all, and "IT 香港" would find nothing. One small query, cached."""
+        groups = [g for g in self.terms if not any(t.cjk for t in g)]
+        text = " ".join(" or ".join(t.websearch() for t in group) for group in groups)
+        if not text:
+            return ""
+        with connections[Article.objects.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, text]
+            )
+            return text if cursor.fetchone()[0] else ""
+
     def _match_postgresql(self, queryset):
         # Groups containing CJK go to substring matching; the rest to full-text search.
         cjk_groups = [g for g in self.terms if any(t.cjk for t in g)]
-        fts_groups = [g for g in self.terms if g not in cjk_groups]
         rank = None
-        if fts_groups:
-            text = " ".join(" or ".join(t.websearch() for t in group) for group in fts_groups)
-            query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        if self._full_text_query:
+            query = SearchQuery(self._full_text_query, search_type="websearch", config=SEARCH_CONFIG)
             # The WHERE clause repeats search_vector() verbatim so the GIN index matches it.
             queryset = queryset.alias(document=search_vector()).filter(document=query)
             rank = SearchRank(F("document"), query)

@@ -256,6 +256,14 @@ class TestWords:
             "Drones over Victoria Harbour", "Satellites above",
         ]
 
+    def test_stopwords_alone_do_not_empty_the_results(self, client, make_article):
+        # PostgreSQL drops "the" and "it" from full-text queries; the search must not then
+        # match nothing, nor lose the Chinese words next to them.
+        make_article(title="IT jobs in 香港")
+        make_article(title="Other news", published_at=timezone.now() - timedelta(days=1))
+        assert titles(search(client, q="the"))
+        assert titles(search(client, q="IT 香港")) == ["IT jobs in 香港"]
+
     def test_words_and_tags_together(self, client, newsroom, make_article):
         make_article(title="Fintech without topics")
         assert titles(search(client, q="fintech", topic="fintech")) == [
