@@ -16,8 +16,14 @@ Semantics
   indexed by a pg_trgm GIN index (migration 0003; see its notes for the limits).
   SQLite: every term matches by substring in title, standfirst or body; ranked by where the
   terms matched (title above standfirst above body), then newest.
+  Words PostgreSQL does not index (stopwords: "the", "it") are left out rather than
+  matching nothing.
 - Everything starts from `Article.objects.published()`: drafts and scheduled articles never
   appear in results or facet counts.
+
+Bulk inserts need nothing: the search indexes are expression indexes over title, standfirst
+and body (no stored search column to fill), so rows from `bulk_create`, fixtures or raw SQL
+are searchable at once.
 """
 import re
 import unicodedata
@@ -298,7 +304,8 @@ class ArticleSearch:
         return any(not f.known for f in self.filters)
 
     def active_filters(self):
-        """Every criterion with a link to the same search without it (words included)."""
+        """Every topic, organisation and section asked for (known or not), each with a link to
+        the same search without it. The words' removal link is `remove_query_url`."""
         return self.filters
 
     @property

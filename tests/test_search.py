@@ -516,8 +516,8 @@ class TestPostgreSQLIndexes:
             # publication-order btree costs about as much as the GIN index, so take the
             # alternatives away (all undone with the test's transaction): what remains is a
             # bitmap scan of a search index if the query's expression matches it, else a
-            # sequential scan. (On 5,000 realistic rows the planner picks the search indexes
-            # unforced: see the EXPLAIN output in the search branch's report.)
+            # sequential scan. (On 5,000 varied rows the planner picks the search indexes
+            # unforced: bench/search_explain.py.)
             cursor.execute("DROP INDEX article_pub_order, article_section_pub")
             for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
                 cursor.execute(f"SET LOCAL {setting} = off")
