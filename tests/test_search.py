@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -346,6 +348,13 @@ class TestBadInput:
         assert "<script>alert" not in content
         assert "<img src=x" not in content
         assert "<b>bold" not in content
+
+    # The database is only read, so one transaction for all examples is fine.
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(q=st.text(max_size=300), tag=st.text(max_size=120), page=st.text(max_size=8))
+    def test_any_text_gets_a_normal_page(self, client, newsroom, q, tag, page):
+        response = search(client, q=q, topic=tag, org=tag, section=tag, page=page)
+        assert response.context["search"].q == clean_query(q)
 
     def test_query_is_truncated(self, client, newsroom):
         response = search(client, q="fintech " * 2_000)
