@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import Article, ArticleOrganisation, ArticleTopic, Organisation, Section, Topic
+from .search import ArticleSearch
 
 # How many related articles an article page shows, and how many topics and
 # organisations the front page lists.
@@ -220,18 +221,35 @@ class RobotsTxtView(TemplateView):
         return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
 
 
-class SearchView(PublishedArticlesMixin, ListView):
-    """Search by words (`q`) among published articles."""
+class SearchView(ListView):
+    """Search published articles by topics, organisations, section and words: the parsing,
+    matching, ranking and facets live in articles/search.py."""
 
     template_name = "articles/search.html"
     context_object_name = "articles"
+    paginate_by = settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:200]
-        queryset = super().get_queryset()
-        if self.query:
-            queryset = queryset.filter(title__icontains=self.query)
-        return queryset
+        self.search = ArticleSearch.from_query_dict(self.request.GET)
+        return self.search.results()
+
+    def paginate_queryset(self, queryset, page_size):
+        # A search link with a stale or mangled page number (page=abc, page=99999) shows the
+        # nearest page instead of a 404: readers reach these from old links and bookmarks.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        context.update(
+            search=self.search,
+            active_filters=self.search.active_filters(),
+            facets=self.search.facets(),
+            previous_page_url=(
+                self.search.url(page=page.previous_page_number()) if page.has_previous() else ""
+            ),
+            next_page_url=self.search.url(page=page.next_page_number()) if page.has_next() else "",
+        )
+        return context

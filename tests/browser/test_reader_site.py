@@ -185,11 +185,6 @@ def test_reader_goes_home_then_topic_then_article(browser, live_server, newsroom
     assert "A payments startup raises its first round" in related
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the search page is being rewritten on another branch to accept ?topic=a&topic=b; "
-    "the lead removes this mark after merging it",
-)
 def test_reader_searches_by_two_topics(browser, live_server, newsroom):
     from selenium.webdriver.common.by import By
 
