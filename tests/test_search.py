@@ -397,7 +397,7 @@ class TestPage:
         article = make_article(title="Shown", standfirst="The standfirst.", topics=["AI ethics"])
         content = search(client).content.decode()
         for text in ["Shown", "The standfirst.", article.section.name, "AI ethics",
-                     article.published_at.strftime("%Y-%m-%d")]:
+                     timezone.localtime(article.published_at).strftime("%Y-%m-%d")]:
             assert text in content
 
     def test_no_inline_script_or_style(self, client, newsroom):
