@@ -4,14 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test check migrations-check ci clean
+.PHONY: help run test check migrations-check ci clean
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run     set up .venv, migrate, load the launch content, serve http://127.0.0.1:$(PORT)"
+	@echo "make test    set up .venv with the test requirements, check migrations, run the whole suite"
+	@echo "make check   Django's system checks"
+	@echo "make ci      what CI runs: the suite on SQLite, then on PostgreSQL (.ci/run)"
+	@echo "make clean   remove .venv and build output (not the database)"
 
 # Refuse early, and say what to do, rather than fail later inside pip or Django.
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { \
 	  echo "make: Python 3.11 is needed, and '$(PYTHON)' is not on PATH."; \
 	  echo "      Install it (Debian/Ubuntu: apt-get install python3.11 python3.11-venv)"; \
-	  echo "      or name one: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11"; \
+	  echo "      or name one: make $(or $(MAKECMDGOALS),run) PYTHON=/path/to/python3.11"; \
 	  exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
 	  echo "make: '$(PYTHON)' is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); 3.11 or newer is needed (set PYTHON=...)."; \
