@@ -4,10 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test check migrations-check clean
+.PHONY: help run test check migrations-check ci clean
+.DEFAULT_GOAL := help
 
+help:
+	@echo "make run     set up .venv, migrate, load the launch content, serve http://127.0.0.1:$(PORT)"
+	@echo "make test    set up .venv with the test requirements, check migrations, run the whole suite"
+	@echo "make check   Django's system checks"
+	@echo "make ci      what CI runs: the suite on SQLite, then on PostgreSQL (.ci/run)"
+	@echo "make clean   remove .venv and build output (not the database)"
+
+# Refuse early, and say what to do, rather than fail later inside pip or Django.
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "make: Python 3.11 is needed, and '$(PYTHON)' is not on PATH."; \
+	  echo "      Install it (Debian/Ubuntu: apt-get install python3.11 python3.11-venv)"; \
+	  echo "      or name one: make $(or $(MAKECMDGOALS),run) PYTHON=/path/to/python3.11"; \
+	  exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "make: '$(PYTHON)' is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); 3.11 or newer is needed (set PYTHON=...)."; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -20,17 +36,26 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
+# Development server on SQLite with DEBUG on (demo accounts are created on the first run).
 run: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py load_demo_content
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed-test
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=hkai_site.test_settings
+# The whole suite; any failure makes `make test` exit non-zero.
+test: migrations-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Model changes without their migration fail here, before the suite runs.
+migrations-check: $(VENV)/.installed-test
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=hkai_site.test_settings
 
 check: $(VENV)/.installed-test
 	$(BIN)/python manage.py check --settings=hkai_site.test_settings
+
+# What CI runs: the suite on SQLite, then on PostgreSQL (see .ci/run).
+ci:
+	.ci/run
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

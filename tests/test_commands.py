@@ -1,0 +1,244 @@
+"""`manage.py load_demo_content`: the launch content, its reruns and the demo accounts."""
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+from django.urls import reverse
+
+from articles.management.commands.load_demo_content import CONTENT_FILE, DATA_DIR, split_source
+from articles.models import (
+    Article,
+    ArticleOrganisation,
+    ArticleTopic,
+    Author,
+    Organisation,
+    Section,
+    Topic,
+)
+from articles.roles import EDITORS, WRITERS
+
+SOURCE_TEXT = (DATA_DIR / "rise-of-ai-in-hong-kong.txt").read_text(encoding="utf-8")
+LEAD_SLUG = "rise-of-ai-in-hong-kong"
+SECTION_NAMES = [
+    "Government Initiatives",
+    "Startups and Innovation Hubs",
+    "Financial Sector Transformation",
+    "Challenges and Ethical Considerations",
+    "International Collaboration",
+]
+
+
+def load(**options):
+    out = StringIO()
+    call_command("load_demo_content", stdout=out, **options)
+    return out.getvalue()
+
+
+def source_paragraphs():
+    """Every paragraph of the owner's text except the title and the headings."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", SOURCE_TEXT) if b.strip()]
+    return [b for b in blocks[1:] if b not in SECTION_NAMES]
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Section, Organisation, Topic, Author, Article, ArticleOrganisation, ArticleTopic)
+    }
+
+
+@pytest.fixture
+def loaded(db):
+    load()
+
+
+@pytest.fixture
+def no_demo_password(monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+
+
+@pytest.mark.django_db
+class TestLaunchContent:
+    def test_five_sections_with_descriptions_in_the_articles_order(self, loaded):
+        sections = list(Section.objects.all())
+        assert [s.name for s in sections] == SECTION_NAMES
+        assert [s.position for s in sections] == [1, 2, 3, 4, 5]
+        assert all(s.description for s in sections)
+
+    def test_organisations_the_article_names_with_their_kinds(self, loaded):
+        kinds = dict(Organisation.objects.values_list("name", "kind"))
+        assert kinds == {
+            "ASTRI": Organisation.Kind.RESEARCH,
+            "Cyberport": Organisation.Kind.INCUBATOR,
+            "Hong Kong Science Park": Organisation.Kind.INCUBATOR,
+            "Hong Kong Government": Organisation.Kind.GOVERNMENT,
+        }
+        assert Organisation.objects.get(name="ASTRI").website == "https://www.astri.org"
+        assert Organisation.objects.get(name="Cyberport").website == "https://www.cyberport.hk"
+
+    def test_topics_include_the_chinese_one_with_a_unicode_slug(self, loaded):
+        slugs = dict(Topic.objects.values_list("name", "slug"))
+        assert slugs["香港AI"] == "香港ai"
+        for name in ("smart city", "fintech", "robo-advisors", "privacy", "data security",
+                     "chatbots", "healthcare", "transportation", "employment", "ethics",
+                     "research collaboration"):
+            assert name in slugs
+        assert slugs["smart city"] == "smart-city"
+
+    def test_a_featured_lead_and_one_published_article_per_section(self, loaded):
+        published = list(Article.objects.published())
+        assert len(published) == Article.objects.count() == 6
+        lead = Article.objects.get(slug=LEAD_SLUG)
+        assert lead.featured and lead.title == SOURCE_TEXT.splitlines()[0].strip()
+        assert [a for a in published if a.featured] == [lead]
+        others = [a for a in published if a != lead]
+        assert sorted(a.section.name for a in others) == sorted(SECTION_NAMES)
+        # Newest first: the lead, then the sections in the article's order.
+        assert published[0] == lead
+        assert [a.section.name for a in published[1:]] == SECTION_NAMES
+
+    def test_articles_have_distinct_past_times_bylines_standfirsts_and_tags(self, loaded):
+        articles = list(Article.objects.published().for_listing())
+        assert len({a.published_at for a in articles}) == len(articles)
+        for article in articles:
+            assert article.is_published
+            assert article.standfirst
+            assert [a.name for a in article.authors.all()] == ["HKAI Newsroom"]
+            assert article.topics.all()
+        government = Article.objects.get(section__name="Government Initiatives", featured=False)
+        assert set(government.organisations.values_list("name", flat=True)) == {
+            "Hong Kong Government", "ASTRI",
+        }
+        tagged = Article.objects.filter(topics__slug="香港ai").values_list("slug", flat=True)
+        assert set(tagged) >= {LEAD_SLUG, government.slug}
+
+    def test_bodies_are_the_owners_words_every_paragraph_exactly_once(self, loaded):
+        bodies = list(Article.objects.values_list("body", flat=True))
+        for paragraph in source_paragraphs():
+            assert sum(paragraph in body for body in bodies) == 1, paragraph[:60]
+        government = Article.objects.get(section__name="Government Initiatives", featured=False)
+        assert "smart city 香港AI initiatives" in government.body
+        assert "smart city 香港AI initiatives" in government.body_html
+
+    def test_lead_is_the_introduction_and_conclusion(self, loaded):
+        lead = Article.objects.get(slug=LEAD_SLUG)
+        paragraphs = source_paragraphs()
+        assert lead.body == f"{paragraphs[0]}\n\n{paragraphs[-1]}"
+
+    def test_every_tag_in_the_data_file_is_used_by_an_article(self, loaded):
+        # A tag nobody uses would be a dead page; the data file should not declare one.
+        assert Topic.objects.in_use().count() == Topic.objects.count()
+        assert Organisation.objects.in_use().count() == Organisation.objects.count()
+
+    def test_pages_of_the_loaded_content_answer(self, loaded, client):
+        for article in Article.objects.all():
+            response = client.get(article.get_absolute_url())
+            assert response.status_code == 200, article.slug
+            assert article.title in response.content.decode()
+        for obj in [*Section.objects.all(), *Organisation.objects.all(), *Topic.objects.all()]:
+            assert client.get(obj.get_absolute_url()).status_code == 200, obj
+        assert client.get(reverse("articles:topic_detail", kwargs={"slug": "香港ai"})).status_code == 200
+        home = client.get(reverse("articles:home")).content.decode()
+        assert Article.objects.get(slug=LEAD_SLUG).title in home
+
+    def test_unicode_article_slug_resolves(self, loaded, client):
+        article = Article.objects.get(slug__contains="香港ai")
+        assert client.get(f"/articles/{article.slug}/").status_code == 200
+
+
+@pytest.mark.django_db
+class TestReruns:
+    def test_running_twice_changes_nothing(self, loaded, django_assert_max_num_queries):
+        before = counts()
+        stamps = dict(Article.objects.values_list("slug", "updated_at"))
+        # Only lookups on a rerun: about one query per record in the data file, no writes.
+        with django_assert_max_num_queries(40):
+            output = load()
+        assert counts() == before
+        assert dict(Article.objects.values_list("slug", "updated_at")) == stamps
+        assert "Articles: 0 created, 6 already there." in output
+
+    def test_an_editors_later_edits_are_kept(self, loaded):
+        Article.objects.filter(slug=LEAD_SLUG).update(title="Edited", status=Article.Status.DRAFT)
+        Section.objects.filter(name="International Collaboration").update(slug="world")
+        Organisation.objects.filter(name="ASTRI").update(website="https://example.org")
+        load()
+        lead = Article.objects.get(slug=LEAD_SLUG)
+        assert (lead.title, lead.status) == ("Edited", Article.Status.DRAFT)
+        assert Section.objects.filter(name="International Collaboration").get().slug == "world"
+        assert Organisation.objects.get(name="ASTRI").website == "https://example.org"
+
+    def test_a_deleted_article_is_created_again(self, loaded):
+        Article.objects.filter(slug=LEAD_SLUG).delete()
+        assert "Articles: 1 created, 5 already there." in load()
+        assert Article.objects.published().filter(slug=LEAD_SLUG).exists()
+
+    def test_existing_tags_are_reused_whatever_their_case(self, db):
+        fintech = Topic.objects.create(name="Fintech")
+        load()
+        assert Topic.objects.filter(name__iexact="fintech").get() == fintech
+        assert Article.objects.filter(topics=fintech).count() == 1
+
+
+@pytest.mark.django_db
+class TestDemoAccounts:
+    def test_none_with_debug_off(self, no_demo_password):
+        output = load()
+        assert not get_user_model().objects.exists()
+        assert "DEBUG is off: no demo accounts created." in output
+
+    @override_settings(DEBUG=True)
+    def test_with_debug_on_an_editor_and_a_writer_with_demo_password(self, monkeypatch):
+        monkeypatch.setenv("DEMO_PASSWORD", "launch-day-password")
+        output = load()
+        assert "launch-day-password" not in output
+        users = get_user_model().objects.order_by("username")
+        assert [u.username for u in users] == ["editor", "writer"]
+        editor, writer = users
+        for user, role in ((editor, EDITORS), (writer, WRITERS)):
+            assert user.is_staff and not user.is_superuser
+            assert user.check_password("launch-day-password")
+            assert [g.name for g in user.groups.all()] == [role]
+            assert user.author.name
+        assert editor.has_perm("articles.publish_article")
+        assert not writer.has_perm("articles.publish_article")
+
+    @override_settings(DEBUG=True)
+    def test_generated_password_is_printed_once(self, no_demo_password):
+        output = load()
+        password = re.search(r"password: (\S+)", output).group(1)
+        assert get_user_model().objects.get(username="editor").check_password(password)
+        rerun = load()
+        assert password not in rerun
+        assert "already exist" in rerun
+        assert get_user_model().objects.get(username="writer").check_password(password)
+        assert get_user_model().objects.count() == 2
+
+
+class TestSourceParsing:
+    def test_parts_of_the_owners_text(self):
+        parts = split_source(SOURCE_TEXT, set(SECTION_NAMES))
+        assert set(parts) == {"title", "introduction", "conclusion", *SECTION_NAMES}
+        assert len(parts["Government Initiatives"]) == 2
+        assert parts["conclusion"][0].startswith("Hong Kong’s journey")
+
+    def test_a_source_without_the_expected_layout_is_a_clear_error(self):
+        with pytest.raises(CommandError, match="two blank lines"):
+            split_source("Title\n\nOne paragraph only.", set())
+
+    def test_data_file_names_only_known_sections_organisations_and_topics(self):
+        content = json.loads(CONTENT_FILE.read_text(encoding="utf-8"))
+        sections = {s["slug"] for s in content["sections"]}
+        organisations = {o["name"] for o in content["organisations"]}
+        topics = {t["name"] for t in content["topics"]}
+        kinds = set(Organisation.Kind.values)
+        assert all(o["kind"] in kinds for o in content["organisations"])
+        for article in content["articles"]:
+            assert article["section"] in sections
+            assert set(article["organisations"]) <= organisations
+            assert set(article["topics"]) <= topics
