@@ -174,5 +174,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO" if DEBUG else "WARNING"),
+    },
+    # Django's default config gives the "django" logger a console handler of its own (with
+    # DEBUG on); it also propagates to the root handler, which printed every line twice.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

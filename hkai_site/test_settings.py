@@ -17,3 +17,8 @@ STORAGES = {
 
 # Uploaded files go to a throwaway folder, never into the developer's media/.
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/hkai-test-media"))  # noqa: F405
+
+# Tests don't run collectstatic: let WhiteNoise find files through the staticfiles finders at
+# request time (as with DEBUG on) instead of warning that STATIC_ROOT does not exist.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
