@@ -17,3 +17,15 @@ STORAGES = {
 
 # Uploaded files go to a throwaway folder, never into the developer's media/.
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/hkai-test-media"))  # noqa: F405
+
+# The test client speaks plain HTTP: with the production redirect on, every request would be a 301
+# to https. tests/test_security.py turns it back on where it tests the redirect itself.
+SECURE_SSL_REDIRECT = False
+
+# Axes stays on in tests, but Django's test client `login()` calls authenticate() without a request,
+# which axes refuses with an error; this backend lets that one call through (HTTP logins, and so the
+# throttling tests, always carry a request). `force_login` skips it either way (it has no get_user).
+AUTHENTICATION_BACKENDS = [
+    "hkai_site.testing.TestClientFriendlyAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
