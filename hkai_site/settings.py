@@ -236,6 +236,9 @@ MAX_IMAGE_MB = env_int("DJANGO_MAX_IMAGE_MB", 5)
 MAX_IMAGE_PIXELS = env_int("DJANGO_MAX_IMAGE_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+
+# `make backup` / `manage.py backup` write here (git-ignored); see articles/backups.py.
+BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "backups"))
 # --- end of security block ------------------------------------------------------------------
 
 LOGGING = {

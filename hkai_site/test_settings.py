@@ -29,3 +29,6 @@ AUTHENTICATION_BACKENDS = [
     "hkai_site.testing.TestClientFriendlyAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Backups made by tests (and the safety backup `restore` takes first) never land in backups/.
+BACKUP_DIR = Path(os.environ.get("TEST_BACKUP_DIR", "/tmp/hkai-test-backups"))  # noqa: F405
