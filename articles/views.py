@@ -83,7 +83,7 @@ class OrganisationListView(ListView):
     context_object_name = "organisations"
 
     def get_queryset(self):
-        return Organisation.objects.with_published_counts().order_by("kind", "name")
+        return Organisation.objects.in_use().order_by("kind", "name")
 
 
 class TopicListView(ListView):
