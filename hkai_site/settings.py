@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hkai_site.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -225,10 +226,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks o
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # The client address is REMOTE_ADDR unless DJANGO_TRUSTED_PROXY_COUNT says how many proxies
-# (each appending to X-Forwarded-For) stand in front of the app servers: see client_address.py.
+# (each appending to X-Forwarded-For) stand in front of the app servers: see login_throttling.py.
 # Trusting the header without such proxies would let anyone pick a fresh address per attempt.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "hkai_site.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "hkai_site.login_throttling.client_ip"
+AXES_USERNAME_CALLABLE = "hkai_site.login_throttling.attempted_username"
 
 # Uploads: hero images up to DJANGO_MAX_IMAGE_MB (articles/validators.py); text fields of one
 # request (a long article body) up to 5 MB; files above 2.5 MB stream to a temporary file.

@@ -16,7 +16,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from hkai_site.client_address import client_ip
+from hkai_site.login_throttling import attempted_username, client_ip
 
 from .page_checks import active_content_problems, list_urls, object_urls, response_text
 
@@ -570,3 +570,19 @@ class TestHeroImageUploadInTheAdmin:
         assert response.status_code == 200
         assert message in response_text(response)
         assert not Article.objects.filter(slug="admin-hero").exists()
+
+
+class TestAttemptedUsername:
+    def test_is_cut_to_what_axes_can_store(self):
+        request = RequestFactory().post("/", {"username": "u" * 1000})
+        assert attempted_username(request) == "u" * 255
+        assert attempted_username(request, {"username": "editor"}) == "editor"
+        assert attempted_username(RequestFactory().post("/", {})) is None
+
+    @pytest.mark.django_db
+    def test_a_very_long_username_is_an_ordinary_failed_login(self, client):
+        """axes' 255-character column made PostgreSQL fail with a 500 before this."""
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            response = login(client, "9" * 400, "x", "10.0.6.1")
+            assert response.status_code == 200
+        assert login(client, "9" * 400, "x", "10.0.6.1").status_code == 429

@@ -1,7 +1,11 @@
-"""The client's IP address, for login throttling (django-axes' AXES_CLIENT_IP_CALLABLE)."""
+"""How django-axes identifies a login attempt: the client's address and the username tried
+(AXES_CLIENT_IP_CALLABLE and AXES_USERNAME_CALLABLE in settings)."""
 import ipaddress
 
 from django.conf import settings
+
+# axes stores the username in a 255-character column: PostgreSQL refuses longer values (a 500).
+USERNAME_MAX_LENGTH = 255
 
 
 def client_ip(request):
@@ -24,3 +28,13 @@ def client_ip(request):
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote_addr
+
+
+def attempted_username(request, credentials=None):
+    """The username a login attempt used (as axes reads it), cut to what axes can store."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    return username[:USERNAME_MAX_LENGTH] if isinstance(username, str) else username
