@@ -586,3 +586,74 @@ class TestAttemptedUsername:
             response = login(client, "9" * 400, "x", "10.0.6.1")
             assert response.status_code == 200
         assert login(client, "9" * 400, "x", "10.0.6.1").status_code == 429
+
+
+# --- The admin really works under the policy (a browser runs its scripts) -------------------
+
+@pytest.fixture
+def chromium():
+    import shutil
+
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.skip("chromium and chromedriver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def csp_violations(driver):
+    return [entry["message"] for entry in driver.get_log("browser")
+            if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
+
+
+@pytest.mark.browser
+def test_admin_scripts_run_under_the_policy(chromium, live_server, admin_user, django_user_model):
+    """Log in through the form, open a change form whose widgets are built by the admin's
+    JavaScript, and find no policy violation in the console."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    other = django_user_model.objects.create_user("someone", password="pw")
+    chromium.get(live_server.url + reverse("admin:login"))
+    chromium.find_element(By.NAME, "username").send_keys(admin_user.username)
+    chromium.find_element(By.NAME, "password").send_keys("password")
+    chromium.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    WebDriverWait(chromium, 10).until(lambda d: "/login/" not in d.current_url)
+
+    chromium.get(live_server.url + reverse("admin:auth_user_change", args=[other.pk]))
+    # SelectFilter2.js replaces the plain <select multiple> with the two-box chooser.
+    WebDriverWait(chromium, 10).until(lambda d: d.find_elements(By.ID, "id_groups_from"))
+    chromium.get(live_server.url + reverse("articles:home"))
+    assert csp_violations(chromium) == []
+
+
+@pytest.mark.browser
+def test_the_browser_enforces_the_policy(chromium, live_server, settings):
+    """The check above can fail: an inline script on a page is refused and reported."""
+    from django.http import HttpResponse
+
+    from hkai_site import urls
+
+    def inline(request):
+        return HttpResponse("<!doctype html><script>document.title='ran'</script><p>x</p>")
+
+    from django.urls import clear_url_caches, path
+
+    urls.urlpatterns.append(path("csp-probe/", inline))
+    clear_url_caches()
+    try:
+        chromium.get(live_server.url + "/csp-probe/")
+        assert chromium.title != "ran"
+        assert csp_violations(chromium)
+    finally:
+        urls.urlpatterns.pop()
+        clear_url_caches()
