@@ -194,7 +194,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # The admin's address; moving it off /admin/ keeps drive-by login guessing out of the logs.
-ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+ADMIN_URL = (os.environ.get("DJANGO_ADMIN_URL", "").strip().strip("/") or "admin") + "/"
 
 # Content Security Policy (django-csp). No inline script or style anywhere, so no 'unsafe-inline'
 # and no nonces: anonymous pages are cached whole, and a per-request nonce cannot be cached.

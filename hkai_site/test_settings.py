@@ -25,9 +25,10 @@ SECURE_SSL_REDIRECT = False
 # Axes stays on in tests, but Django's test client `login()` calls authenticate() without a request,
 # which axes refuses with an error; this backend lets that one call through (HTTP logins, and so the
 # throttling tests, always carry a request). `force_login` skips it either way (it has no get_user).
-AUTHENTICATION_BACKENDS = [
-    "hkai_site.testing.TestClientFriendlyAxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+AUTHENTICATION_BACKENDS = [  # noqa: F405
+    "hkai_site.testing.TestClientFriendlyAxesBackend"
+    if backend == "axes.backends.AxesStandaloneBackend" else backend
+    for backend in AUTHENTICATION_BACKENDS  # noqa: F405
 ]
 
 # Backups made by tests (and the safety backup `restore` takes first) never land in backups/.

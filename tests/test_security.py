@@ -118,7 +118,7 @@ class TestProductionSettings:
             ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "ADMIN_URL",
              "AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "TRUSTED_PROXY_COUNT", "MAX_IMAGE_MB"],
             DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SECURE_HSTS_SECONDS="3600",
-            DJANGO_SECURE_COOKIES="0", DJANGO_ADMIN_URL="/back-office",
+            DJANGO_SECURE_COOKIES="0", DJANGO_ADMIN_URL=" /back-office",
             DJANGO_LOGIN_FAILURE_LIMIT="3", DJANGO_LOGIN_COOLOFF_MINUTES="2",
             DJANGO_TRUSTED_PROXY_COUNT="1", DJANGO_MAX_IMAGE_MB="2",
         )
@@ -657,3 +657,14 @@ def test_the_browser_enforces_the_policy(chromium, live_server, settings):
     finally:
         urls.urlpatterns.pop()
         clear_url_caches()
+
+
+@pytest.mark.django_db
+def test_test_client_logins_still_work_with_axes_on(client, editor):
+    """Other tests log in with client.login() or force_login(); axes must not break either."""
+    assert client.login(username="editor", password="wrong") is False
+    assert client.login(username="editor", password=PASSWORD) is True
+    assert client.get(reverse("admin:index")).status_code == 200
+    client.logout()
+    client.force_login(editor)
+    assert client.get(reverse("admin:index")).status_code == 200
