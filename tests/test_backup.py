@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from articles.backups import MANIFEST
-from articles.models import Article, Author, Organisation, Section, Topic
+from articles.models import Article, Organisation, Section, Topic
 
 BASE_DIR = Path(settings.BASE_DIR)
 PNG = (

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from articles.models import Article, Author, Organisation, Section, Topic
 from articles.rendering import render_markdown

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -502,7 +503,7 @@ class TestHeroImageUpload:
         article.full_clean()
 
 
-class FormFields(__import__("html.parser", fromlist=["HTMLParser"]).HTMLParser):
+class FormFields(HTMLParser):
     """The values a browser would submit for the form on an admin add page."""
 
     def __init__(self):
