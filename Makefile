@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help run test check migrations-check ci clean
+.PHONY: help run test check migrations-check ci clean backup restore
 .DEFAULT_GOAL := help
 
 help:
@@ -12,6 +12,8 @@ help:
 	@echo "make test    set up .venv with the test requirements, check migrations, run the whole suite"
 	@echo "make check   Django's system checks"
 	@echo "make ci      what CI runs: the suite on SQLite, then on PostgreSQL (.ci/run)"
+	@echo "make backup  database + uploaded media into backups/ (BACKUP=path to name the file)"
+	@echo "make restore BACKUP=path   put a backup back (asks first; backs up the current state)"
 	@echo "make clean   remove .venv and build output (not the database)"
 
 # Refuse early, and say what to do, rather than fail later inside pip or Django.
@@ -56,6 +58,16 @@ check: $(VENV)/.installed-test
 # What CI runs: the suite on SQLite, then on PostgreSQL (see .ci/run).
 ci:
 	.ci/run
+
+# Database + uploaded media in one file under backups/ (DJANGO_BACKUP_DIR); BACKUP=path to name it.
+# Same settings as `run` locally; in production the environment supplies DEBUG off and the secret.
+backup: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py backup $(if $(BACKUP),--output "$(BACKUP)")
+
+# Replaces the database and media with BACKUP's (asks first; the current state is backed up first).
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/hkai-YYYYMMDD-HHMMSS.tar"; exit 2; }
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py restore "$(BACKUP)"
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

@@ -383,7 +383,9 @@ class OrganisationAdmin(TagAdmin):
     def website_link(self, obj):
         if not obj.website:
             return ""
-        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', obj.website, obj.website)
+        if not obj.safe_website:
+            return obj.website
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', obj.safe_website, obj.website)
 
 
 @admin.register(Topic)

@@ -8,6 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Article, Organisation, Section, Topic
 
@@ -41,7 +42,9 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.standfirst
+        # Feed readers render a description as HTML; the standfirst is plain text, so it is
+        # HTML-escaped here (the feed generator only escapes it for XML).
+        return escape(item.standfirst)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -74,7 +77,8 @@ class FilteredArticlesFeed(LatestArticlesFeed):
         return f"{settings.SITE_NAME}: {obj.name}"
 
     def description(self, obj):
-        return obj.description or f"The latest {settings.SITE_NAME} articles on {obj.name}."
+        # Plain text from editors, rendered as HTML by feed readers: escape it (see item_description).
+        return escape(obj.description or f"The latest {settings.SITE_NAME} articles on {obj.name}.")
 
     def subtitle(self, obj):
         return self.description(obj)

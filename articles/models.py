@@ -19,6 +19,7 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from .rendering import render_markdown
+from .validators import validate_image_file_size, validate_web_image
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -112,6 +113,12 @@ class Organisation(HKAITagBase):
 
     def get_absolute_url(self):
         return reverse("articles:organisation_detail", kwargs={"slug": self.slug})
+
+    @property
+    def safe_website(self):
+        """The website only if it is an http(s) URL, safe to put in an href. The form field
+        validates it, but rows written by code or imports bypass forms."""
+        return self.website if self.website.lower().startswith(("https://", "http://")) else ""
 
 
 class Topic(HKAITagBase):
@@ -267,7 +274,10 @@ class Article(models.Model):
         help_text=_("A future time schedules the article: it becomes public then."),
     )
     featured = models.BooleanField(_("featured"), default=False)
-    hero_image = models.ImageField(_("hero image"), upload_to="heroes/%Y/%m/", blank=True)
+    hero_image = models.ImageField(
+        _("hero image"), upload_to="heroes/%Y/%m/", blank=True,
+        validators=[validate_image_file_size, validate_web_image],
+    )
     hero_image_alt = models.CharField(_("hero image alt text"), max_length=250, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

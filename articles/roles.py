@@ -33,3 +33,23 @@ def sync_roles(group_model, permission_model):
         if missing:
             raise RuntimeError(f"Permissions missing for {role}: {sorted(missing)}")
         group.permissions.set(permissions)
+
+
+def ensure_roles():
+    """Create the role groups if they are missing.
+
+    Migration 0002 creates them, but `manage.py flush` (and every transactional test, which
+    flushes) empties the table; permissions come back through post_migrate, groups do not.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() == len(ROLE_PERMISSIONS):
+        return
+    # After a flush the content type cache may point at rows that are gone.
+    ContentType.objects.clear_cache()
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    sync_roles(Group, Permission)

@@ -5,6 +5,7 @@ The defaults are safe: DEBUG is off unless DJANGO_DEBUG says otherwise, and with
 DEBUG off a real DJANGO_SECRET_KEY is required. `make run` turns DEBUG on for
 local development; production sets the variables listed in the README.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,18 +64,24 @@ INSTALLED_APPS = [
     "taggit",
     # Revision history of articles with restore, in the admin.
     "reversion",
+    "csp",
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hkai_site.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the view into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hkai_site.urls"
@@ -169,6 +176,75 @@ SITE_NAME = "HKAI"
 SITE_TAGLINE = "Artificial intelligence in Hong Kong"
 
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 12)
+
+# --- Security (see SECURITY.md; tests/test_security.py checks it) ---------------------------
+# With DEBUG off everything below is on and `manage.py check --deploy` is clean. Two switches
+# exist for a plain-HTTP production-like run on one machine (benchmarks): DJANGO_SECURE_SSL_REDIRECT=0
+# and, if someone must log in over plain HTTP from another host, DJANGO_SECURE_COOKIES=0.
+
+# TLS ends at the proxy, which must set (overwrite) X-Forwarded-Proto; app servers must not be
+# reachable directly, or a client could claim "https" for itself.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# The admin's address; moving it off /admin/ keeps drive-by login guessing out of the logs.
+ADMIN_URL = (os.environ.get("DJANGO_ADMIN_URL", "").strip().strip("/") or "admin") + "/"
+
+# Content Security Policy (django-csp). No inline script or style anywhere, so no 'unsafe-inline'
+# and no nonces: anonymous pages are cached whole, and a per-request nonce cannot be cached.
+# Images are same-origin only: hero images and body images are uploaded to this site.
+# DJANGO_CSP_IMG_SRC adds origins (e.g. a media CDN), comma-separated.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", *env_list("DJANGO_CSP_IMG_SRC", [])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Login throttling (django-axes): DJANGO_LOGIN_FAILURE_LIMIT failures for one username, or from
+# one client address, lock that username / address out for DJANGO_LOGIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out login is refused before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks out
+AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client address is REMOTE_ADDR unless DJANGO_TRUSTED_PROXY_COUNT says how many proxies
+# (each appending to X-Forwarded-For) stand in front of the app servers: see login_throttling.py.
+# Trusting the header without such proxies would let anyone pick a fresh address per attempt.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "hkai_site.login_throttling.client_ip"
+AXES_USERNAME_CALLABLE = "hkai_site.login_throttling.attempted_username"
+
+# Uploads: hero images up to DJANGO_MAX_IMAGE_MB (articles/validators.py); text fields of one
+# request (a long article body) up to 5 MB; files above 2.5 MB stream to a temporary file.
+MAX_IMAGE_MB = env_int("DJANGO_MAX_IMAGE_MB", 5)
+MAX_IMAGE_PIXELS = env_int("DJANGO_MAX_IMAGE_PIXELS", 40_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+
+# `make backup` / `manage.py backup` write here (git-ignored); see articles/backups.py.
+BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "backups"))
+# --- end of security block ------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

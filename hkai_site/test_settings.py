@@ -22,3 +22,19 @@ MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/hkai-test-media"))  # 
 # request time (as with DEBUG on) instead of warning that STATIC_ROOT does not exist.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The test client speaks plain HTTP: with the production redirect on, every request would be a 301
+# to https. tests/test_security.py turns it back on where it tests the redirect itself.
+SECURE_SSL_REDIRECT = False
+
+# Axes stays on in tests, but Django's test client `login()` calls authenticate() without a request,
+# which axes refuses with an error; this backend lets that one call through (HTTP logins, and so the
+# throttling tests, always carry a request). `force_login` skips it either way (it has no get_user).
+AUTHENTICATION_BACKENDS = [  # noqa: F405
+    "hkai_site.testing.TestClientFriendlyAxesBackend"
+    if backend == "axes.backends.AxesStandaloneBackend" else backend
+    for backend in AUTHENTICATION_BACKENDS  # noqa: F405
+]
+
+# Backups made by tests (and the safety backup `restore` takes first) never land in backups/.
+BACKUP_DIR = Path(os.environ.get("TEST_BACKUP_DIR", "/tmp/hkai-test-backups"))  # noqa: F405

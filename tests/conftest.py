@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Author, Organisation, Section, Topic
-from articles.roles import EDITORS, WRITERS
+from articles.roles import EDITORS, WRITERS, ensure_roles
 
 _sequence = itertools.count(1)
 
@@ -58,6 +58,7 @@ def make_user(db, django_user_model):
             username=username, password=password, is_staff=role is not None, **extra
         )
         if role:
+            ensure_roles()  # an earlier transactional test may have flushed them
             user.groups.add(Group.objects.get(name=role))
             Author.objects.create(user=user, name=username.title(), slug=username)
         return user

@@ -21,7 +21,6 @@ HOSTILE_VALUES = [
     "' OR '1'='1' --",
     "1; DROP TABLE articles_article; --",
     "%00",
-    "\x00",
     "../../etc/passwd",
     "香港AI",
     "x" * 5000,
@@ -29,7 +28,7 @@ HOSTILE_VALUES = [
     "{{ 7*7 }}{% debug %}",
 ]
 
-BAD_PAGES = ["abc", "0", "-1", "99999", "1.5", "1e3", "9" * 400, SCRIPT, "\x00", "２"]
+BAD_PAGES = ["abc", "0", "-1", "99999", "1.5", "1e3", "9" * 400, SCRIPT, "２"]
 
 
 @pytest.fixture
@@ -67,6 +66,27 @@ def test_bad_page_numbers_are_404_not_500(client, site, page_name, page):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page_name", PAGINATED)
+def test_nul_in_the_query_is_a_400_page(client, site, page_name):
+    # hkai_site.middleware refuses NUL anywhere in the address before a view runs.
+    for params in ({"page": "\x00"}, {"q": "fin\x00tech"}):
+        response = client.get(site[page_name], params)
+        assert response.status_code == 400
+        assert "We can’t read that address" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/articles/%00/", "/articles/a%00b/", "/sections/%00/", "/topics/%00/", "/feeds/topics/%00/atom/"],
+)
+def test_nul_in_the_path_is_a_400_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "We can’t read that address" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_name", PAGINATED)
 def test_valid_page_words_work(client, site, page_name):
     assert client.get(site[page_name], {"page": "last"}).status_code == 200
     assert client.get(site[page_name], {"page": "1"}).status_code == 200
@@ -98,20 +118,15 @@ def test_the_header_search_box_escapes_what_it_echoes(client, site):
     [
         "/articles/no-such-article/",
         "/articles/" + quote("不存在") + "/",
-        "/articles/%00/",
-        "/articles/a%00b/",
         "/articles/" + quote(SCRIPT, safe="") + "/",
         "/articles/" + quote("' OR '1'='1", safe="") + "/",
         "/articles/%E2%80%AE/",
         "/articles/" + "a" * 3000 + "/",
         "/sections/nope/",
-        "/sections/%00/",
         "/organisations/nope/",
         "/organisations/" + quote(SCRIPT, safe="") + "/",
         "/topics/nope/",
-        "/topics/%00/",
         "/feeds/sections/nope/",
-        "/feeds/topics/%00/atom/",
         "/feeds/organisations/" + quote(SCRIPT, safe="") + "/",
         "/feeds/latest/rss/",
         "/no-such-page/",

@@ -315,9 +315,6 @@ class TestChinese:
 BAD_INPUT = [
     {"q": "x" * 10_000},
     {"q": "香港" * 5_000},
-    {"q": "fintech\x00smart"},
-    {"q": "\x00"},
-    {"topic": "fin\x00tech"},
     {"q": "'; DROP TABLE articles_article; --"},
     {"q": "\" OR 1=1 --", "topic": "' OR '1'='1"},
     {"q": "<script>alert(1)</script>", "org": "<img src=x onerror=alert(1)>"},
@@ -351,7 +348,12 @@ class TestBadInput:
 
     # The database is only read, so one transaction for all examples is fine.
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(q=st.text(max_size=300), tag=st.text(max_size=120), page=st.text(max_size=8))
+    # Without NUL, which the middleware answers with a 400 before the search runs.
+    @given(
+        q=st.text(st.characters(blacklist_characters="\x00"), max_size=300),
+        tag=st.text(st.characters(blacklist_characters="\x00"), max_size=120),
+        page=st.text(st.characters(blacklist_characters="\x00"), max_size=8),
+    )
     def test_any_text_gets_a_normal_page(self, client, newsroom, q, tag, page):
         response = search(client, q=q, topic=tag, org=tag, section=tag, page=page)
         assert response.context["search"].q == clean_query(q)
@@ -360,11 +362,12 @@ class TestBadInput:
         response = search(client, q="fintech " * 2_000)
         assert len(response.context["search"].q) <= 200
 
-    def test_nul_bytes_are_stripped(self, client, make_article):
+    @pytest.mark.parametrize("query", ["?q=fin%00tech", "?q=%00", "?topic=fin%00tech"])
+    def test_nul_bytes_are_a_400(self, client, make_article, query):
+        # NUL never reaches the search: hkai_site.middleware answers 400 for it anywhere in
+        # the address (PostgreSQL cannot compare text containing NUL).
         make_article(title="Fintech news")
-        assert titles(search(client, q="fin\x00tech")) == ["Fintech news"]
-        response = client.get(SEARCH_URL + "?q=fintech%00")
-        assert titles(response) == ["Fintech news"]
+        assert client.get(SEARCH_URL + query).status_code == 400
 
     def test_html_in_parameters_is_escaped(self, client, newsroom):
         content = search(client, q="<i>x</i>", topic="<i>y</i>").content.decode()

@@ -14,9 +14,9 @@ from articles.models import Article, Author, Organisation, Section, Topic
 
 from .conftest import DESKTOP, PHONE, save_full_page_screenshot, set_viewport
 
-# serialized_rollback: the live server needs committed data, and the flush after each
-# test would otherwise also wipe the groups that the roles migration created.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# transaction=True: the live server needs committed data. The flush after each test also
+# empties the role groups; tests that need them call articles.roles.ensure_roles().
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LAUNCH_ARTICLE = Path(__file__).resolve().parents[2] / "articles" / "data" / "rise-of-ai-in-hong-kong.txt"
 LONG_WORD = "Supercalifragilisticexpialidocious" * 3

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from articles.models import Article, Author, Organisation, Section, Topic
-from articles.roles import EDITORS, WRITERS
+from articles.roles import EDITORS, WRITERS, ensure_roles
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CONTENT_FILE = DATA_DIR / "launch_content.json"
@@ -173,12 +173,10 @@ class Command(BaseCommand):
             self.stdout.write("Demo accounts already exist; their passwords are unchanged.")
             return
         password = os.environ.get("DEMO_PASSWORD") or get_random_string(16)
+        ensure_roles()  # gone after `manage.py flush`; the accounts need them
         for username in missing:
             role, byline = DEMO_ACCOUNTS[username]
-            try:
-                group = Group.objects.get(name=role)
-            except Group.DoesNotExist:
-                raise CommandError(f"The {role} group is missing: run `manage.py migrate` first.")
+            group = Group.objects.get(name=role)
             user = User.objects.create_user(username=username, password=password, is_staff=True)
             user.groups.add(group)
             Author.objects.get_or_create(

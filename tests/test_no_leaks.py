@@ -1,0 +1,196 @@
+"""Drafts and scheduled articles never leak: not in pages, feeds, the sitemap, search, tag
+directories and counts, or related articles.
+
+Hidden articles carry unique marker words (title, standfirst, body, slug, and topics and
+organisations that only they use). An anonymous reader crawls every page reachable from the
+home page, plus the feeds, sitemap, robots.txt, searches for the markers and the hidden tags'
+own pages; no marker may appear anywhere.
+"""
+from datetime import timedelta
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article, Organisation, Section, Topic
+
+from .page_checks import EXPLICIT_PUBLIC_PATHS, crawl, list_urls, object_urls, response_text, try_reverse
+
+MIN_PAGES_FROM_HOME = 20
+
+
+class HiddenArticle:
+    """The markers of one draft or scheduled article. Each is a word no other text contains."""
+
+    def __init__(self, kind, n):
+        prefix = f"zqx{kind}"
+        self.title = f"{prefix}title{n}"
+        self.standfirst = f"{prefix}stand{n}"
+        self.body = f"{prefix}body{n}"
+        self.slug = f"{prefix}slug{n}"
+        self.topic = f"{prefix}topic{n}"
+        self.organisation = f"{prefix}org{n}"
+
+    @property
+    def article_markers(self):
+        return [self.title, self.standfirst, self.body, self.slug]
+
+    @property
+    def markers(self):
+        return self.article_markers + [self.topic, self.organisation]
+
+
+@pytest.fixture
+def newsroom(db, make_article, section):
+    """15 published articles (two pages of listings) sharing topics and organisations with
+    3 drafts and 3 scheduled articles, which also have tags of their own."""
+    research = Section.objects.create(name="Research", slug="research")
+    published = [
+        make_article(
+            title=f"Published story {n}", section=research if n % 2 else section,
+            topics=["fintech", f"public topic {n % 3}"], organisations=["HKSTP", f"Public org {n % 2}"],
+        )
+        for n in range(15)
+    ]
+    hidden = []
+    for kind, state in (
+        ("draft", {"status": Article.Status.DRAFT, "published_at": None}),
+        ("sched", {"status": Article.Status.PUBLISHED, "published_at": timezone.now() + timedelta(days=2)}),
+    ):
+        for n in range(3):
+            markers = HiddenArticle(kind, n)
+            article = make_article(
+                title=f"{markers.title} harbour plan", slug=markers.slug,
+                standfirst=f"The {markers.standfirst} standfirst.",
+                body=f"Secret body with {markers.body} inside.", featured=True,
+                section=research if n == 1 else section,
+                # Shared tags too, so counts and related articles of public tags are tested.
+                topics=["fintech", "public topic 1", markers.topic],
+                organisations=["HKSTP", markers.organisation],
+                **state,
+            )
+            hidden.append((article, markers))
+    return {"published": published, "hidden": hidden}
+
+
+def all_markers(newsroom):
+    return [m for _article, markers in newsroom["hidden"] for m in markers.markers]
+
+
+def leaks_in(text, markers, ignore=()):
+    text = text.lower()
+    for echoed in ignore:
+        text = text.replace(echoed.lower(), "")
+    return [m for m in markers if m.lower() in text]
+
+
+def test_hidden_articles_are_not_public(client, newsroom):
+    for article, _markers in newsroom["hidden"]:
+        assert not article.is_published
+        assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_no_marker_on_any_page_reachable_from_home(client, newsroom):
+    markers = all_markers(newsroom)
+    pages = crawl(client, [try_reverse("home")], limit=400)
+    ok = {url: r for url, r in pages.items() if r.status_code == 200}
+    assert len(ok) >= MIN_PAGES_FROM_HOME, f"the crawl reached only {len(ok)} pages: {sorted(ok)}"
+    # Every published article is reachable by following links (so the crawl saw the listings).
+    reached = set(pages)
+    for article in newsroom["published"]:
+        assert article.get_absolute_url() in reached
+    for url, response in pages.items():
+        assert response.status_code in (200, 301, 302, 404), f"{url}: {response.status_code}"
+        assert leaks_in(response_text(response), markers) == [], url
+
+
+def test_no_marker_in_directories_tag_pages_articles_and_search(client, newsroom):
+    markers = all_markers(newsroom)
+    published = newsroom["published"]
+    public_tags = list(Topic.objects.filter(name__startswith="public") | Topic.objects.filter(name="fintech"))
+    public_orgs = list(Organisation.objects.filter(name__in=["HKSTP", "Public org 0", "Public org 1"]))
+    checked = 0
+
+    # Listings, directories with their counts, public tags' pages, each published article's page
+    # (with its related articles), page 2 of the listings.
+    urls = list_urls() + object_urls(*published, *public_tags, *public_orgs, *Section.objects.all())
+    urls += [f"{url}?page=2" for url in list_urls()]
+    for url in urls:
+        response = client.get(url)
+        if response.status_code == 404 and "page=2" in url:
+            continue  # a list that has one page only
+        assert response.status_code == 200, url
+        assert leaks_in(response_text(response), markers) == [], url
+        checked += 1
+
+    # The hidden articles' own tags: their pages 404, or show no hidden article.
+    for _article, hidden in newsroom["hidden"]:
+        for tag in (Topic.objects.get(name=hidden.topic), Organisation.objects.get(name=hidden.organisation)):
+            response = client.get(tag.get_absolute_url())
+            assert response.status_code in (200, 404), tag
+            if response.status_code == 200:
+                assert leaks_in(response_text(response), markers, ignore=[tag.name, tag.slug]) == [], tag
+            checked += 1
+
+    # Search for every marker word, and by hidden and shared tags.
+    search = try_reverse("search")
+    if search:
+        for query in markers:
+            response = client.get(f"{search}?{urlencode({'q': query})}")
+            assert response.status_code == 200, query
+            # The page may repeat the query; it must show nothing else of the hidden articles.
+            assert leaks_in(response_text(response), markers, ignore=[query]) == [], query
+            checked += 1
+        for _article, hidden in newsroom["hidden"]:
+            for param, value in (("topic", hidden.topic), ("topic", "fintech"),
+                                 ("organisation", hidden.organisation)):
+                slug = (Topic if param == "topic" else Organisation).objects.get(name=value).slug
+                response = client.get(f"{search}?{param}={quote(slug)}")
+                assert response.status_code in (200, 400, 404), (param, value)
+                assert leaks_in(response_text(response), markers, ignore=[value, slug]) == [], (param, value)
+                checked += 1
+    assert checked >= 60
+
+
+@pytest.mark.parametrize("path", EXPLICIT_PUBLIC_PATHS)
+def test_no_marker_in_feeds_sitemap_and_robots(client, newsroom, path):
+    response = client.get(path)
+    if response.status_code == 404:
+        pytest.skip(f"{path} does not exist on this branch yet (the readers' site adds it)")
+    assert response.status_code == 200
+    assert leaks_in(response_text(response), all_markers(newsroom)) == []
+    if path.startswith("/feeds/"):
+        assert "Published story" in response_text(response), "the feed should list published articles"
+
+
+def test_feeds_announced_by_pages_leak_nothing(client, newsroom):
+    """Every feed a page links to (<link rel=alternate>), per topic and organisation too."""
+    from .page_checks import page_links
+
+    markers = all_markers(newsroom)
+    feeds = set()
+    for url in list_urls() + object_urls(*Topic.objects.all(), *Organisation.objects.all()):
+        response = client.get(url)
+        if response.status_code == 200:
+            feeds |= {href for tag, href, rel in page_links(response_text(response))
+                      if tag == "link" and "alternate" in rel}
+    if not feeds:
+        pytest.skip("no page announces a feed on this branch yet (the readers' site adds them)")
+    for feed in feeds:
+        response = client.get(feed)
+        assert response.status_code in (200, 404), feed
+        assert leaks_in(response_text(response), markers) == [], feed
+
+
+def test_a_staff_preview_is_never_served_to_readers(newsroom, editor):
+    """Pages may be cached whole for anonymous readers: a preview must not enter that cache."""
+    staff, reader = Client(), Client()
+    staff.force_login(editor)
+    draft, markers = newsroom["hidden"][0]
+    assert staff.get(draft.get_absolute_url()).status_code == 200
+    for url in list_urls():
+        staff.get(url)
+    assert reader.get(draft.get_absolute_url()).status_code == 404
+    for url in list_urls():
+        assert leaks_in(response_text(reader.get(url)), all_markers(newsroom)) == [], url
