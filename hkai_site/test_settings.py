@@ -17,3 +17,8 @@ STORAGES = {
 
 # Uploaded files go to a throwaway folder, never into the developer's media/.
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/hkai-test-media"))  # noqa: F405
+
+# Tests run inside transactions that roll back, so on_commit never fires and the page cache
+# would serve one test's page to the next. tests/test_cache.py turns it on where it is tested.
+PAGE_CACHE_ENABLED = False
+FRAGMENT_CACHE_ENABLED = False
