@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test check migrations-check clean
+.PHONY: run test check migrations-check clean serve bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
@@ -31,6 +31,22 @@ test: $(VENV)/.installed-test
 
 check: $(VENV)/.installed-test
 	$(BIN)/python manage.py check --settings=hkai_site.test_settings
+
+# Production-like local run: DEBUG off, collected static files served by whitenoise,
+# gunicorn. Uses DATABASE_URL / REDIS_URL / WEB_CONCURRENCY / PORT from the environment
+# (README: "Deploying at scale"). A throwaway secret key is made up if none is set: fine
+# for this local target only, never for a real deployment.
+serve: $(VENV)/.installed
+	@export DJANGO_DEBUG=0 PORT=$(PORT) \
+	  DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0} \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	$(BIN)/python manage.py migrate --noinput && \
+	exec $(BIN)/gunicorn -c gunicorn.conf.py
+
+# Load benchmark on PostgreSQL (bench/README.md); not part of `make test`.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

@@ -477,9 +477,10 @@ class Command(BaseCommand):
 
         def sample(k):
             k = min(k, len(shuffled))
-            chosen = set()
+            chosen = {}  # a dict keeps the draw order (a set's order depends on the ids)
             while len(chosen) < k:
-                chosen.update(self.rng.choices(shuffled, cum_weights=cum_weights, k=k - len(chosen)))
+                for pk in self.rng.choices(shuffled, cum_weights=cum_weights, k=k - len(chosen)):
+                    chosen[pk] = None
             return list(chosen)
 
         return sample
