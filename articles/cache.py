@@ -1,15 +1,17 @@
 """
 The page cache: whole public pages for anonymous readers, shared by every app server.
 
-Why whole pages: a hit costs two cache round trips and no database query or template
+Why whole pages: a hit costs one cache round trip and no database query or template
 rendering, whatever the page (bench/RESULTS.md has the numbers). Why a middleware rather
 than per-view decorators: the views stay thin and the rules live in one place.
 
 How every app server sees a change on its next request:
-- Every page key contains a content *generation* number kept in the shared cache (Redis
-  when REDIS_URL is set). Saving or deleting any article, section, organisation, topic,
-  author or tag link bumps it (articles/signals.py, after the transaction commits), so
-  every server's next lookup uses a new key and misses. Old pages simply expire.
+- Every stored page carries the content *generation* number it was rendered under; the
+  current number lives in the shared cache (Redis when REDIS_URL is set). Saving or
+  deleting any article, section, organisation, topic, author or tag link bumps it
+  (articles/signals.py, after the transaction commits), so on every server the next
+  lookup finds an older generation and misses. A hit is one MGET (page, generation,
+  schedule) and no database query.
 - Scheduled articles become public when their time passes, with no save to send a
   signal. The earliest future publication time is kept beside the generation; a page is
   cached no longer than until then, and the first request after it bumps the generation.
@@ -90,10 +92,12 @@ def next_scheduled_timestamp():
     return when.timestamp() if when else None
 
 
-def content_state():
-    """(generation, next scheduled publication) in one cache round trip. When the next
-    scheduled time has passed, or was computed for an older generation, bump/recompute."""
-    values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY])
+def content_state(values=None):
+    """(generation, next scheduled publication) in one cache round trip (or from `values`,
+    a get_many() result that fetched both keys). When the next scheduled time has passed,
+    or was computed for an older generation, bump/recompute."""
+    if values is None:
+        values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY])
     generation = values.get(GENERATION_KEY)
     if generation is None:
         generation = current_generation()
@@ -147,12 +151,14 @@ def generation_cached(name, compute, timeout=None):
     return value
 
 
-def page_key(generation, request):
+def page_key(request):
     # The query string is part of the key (?page=2 is another page); the host and scheme
-    # too, because pages and feeds contain absolute URLs.
+    # too, because pages and feeds contain absolute URLs. The generation is not: it is
+    # stored in the value, so that one MGET fetches page, generation and schedule (a hit
+    # is one round trip), and a new generation overwrites the old page instead of leaving
+    # it to expire.
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"{PAGE_KEY_PREFIX}:{generation}:{digest}"
+    return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 class PageCacheMiddleware:
@@ -169,15 +175,16 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self.applies_to(request):
             return self.get_response(request)
+        key = page_key(request)  # outside the try: a bad Host must answer 400, as usual
         try:
-            generation, next_publication = content_state()
-            key = page_key(generation, request)
-            stored = cache.get(key)
+            values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY, key])
+            generation, next_publication = content_state(values)
         except Exception:
             logger.exception("Page cache unavailable; serving uncached")
             return self.get_response(request)
 
-        if stored is not None:
+        stored = values.get(key)
+        if stored is not None and stored[0] == generation:
             response = self.rebuild(stored)
             response["X-Cache"] = "HIT"
             patch_vary_headers(response, ("Cookie",))
@@ -188,7 +195,7 @@ class PageCacheMiddleware:
             # Never past the moment a scheduled article must appear.
             timeout = timeout_until(next_publication, settings.PAGE_CACHE_SECONDS)
             try:
-                cache.set(key, self.freeze(response), timeout)
+                cache.set(key, self.freeze(generation, response), timeout)
             except Exception:
                 logger.exception("Could not store a page in the page cache")
             response["X-Cache"] = "MISS"
@@ -226,13 +233,13 @@ class PageCacheMiddleware:
         return not vary - {"accept-encoding"}  # varies on Cookie (or more): not one page
 
     @staticmethod
-    def freeze(response):
+    def freeze(generation, response):
         headers = [(k, v) for k, v in response.items() if k.lower() in STORED_HEADERS]
-        return (response.status_code, headers, response.content)
+        return (generation, response.status_code, headers, response.content)
 
     @staticmethod
     def rebuild(stored):
-        status, headers, content = stored
+        _generation, status, headers, content = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
