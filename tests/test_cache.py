@@ -34,7 +34,7 @@ def redis_unreachable():
 BACKENDS = {
     "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "page-cache-tests"},
     "redis": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "hkai_site.cache_backends.ReusingRedisCache",
         "LOCATION": TEST_REDIS_URL,
         "KEY_PREFIX": f"hkai-test-{uuid.uuid4().hex[:8]}",
     },
@@ -341,3 +341,12 @@ class TestGenerationCached:
         generation_cached("x", lambda: calls.append(1))
         generation_cached("x", lambda: calls.append(1))
         assert len(calls) == 2
+
+
+def test_the_redis_backend_reuses_its_client(page_cache):
+    if page_cache != "redis":
+        pytest.skip("Redis backend only")
+    client = cache._cache.get_client()
+    assert cache._cache.get_client() is client  # Django's own builds one per call
+    cache.set("reuse", 1)
+    assert cache.get("reuse") == 1

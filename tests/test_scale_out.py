@@ -61,7 +61,7 @@ def wait_until_healthy(port, process, deadline=30):
 @pytest.fixture
 def shared_cache():
     prefix = f"hkai-scale-{uuid.uuid4().hex[:8]}"
-    redis_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TEST_REDIS_URL, "KEY_PREFIX": prefix}
+    redis_cache = {"BACKEND": "hkai_site.cache_backends.ReusingRedisCache", "LOCATION": TEST_REDIS_URL, "KEY_PREFIX": prefix}
     with override_settings(CACHES={"default": redis_cache}):
         yield prefix
         cache.clear()
