@@ -47,6 +47,8 @@ def parse_args():
     parser.add_argument("--duration", type=int, default=8, help="seconds of load per URL (default 8)")
     parser.add_argument("--only", nargs="*", help="bench only these page names")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
+    parser.add_argument("--report-only", action="store_true",
+                        help="re-render RESULTS.md from bench/out/latest.json without running")
     return parser.parse_args()
 
 
@@ -237,7 +239,10 @@ def checks(pages, cached, uncached):
     if "article" in uncached and "reference" in uncached:
         ratio = uncached["article"]["rps"] / uncached["reference"]["rps"]
         lines.append((ratio >= 0.5, f"uncached article {ratio:.2f}x the reference view's req/s (>= 0.5)"))
-    ceiling = cached.get("static_ceiling", {}).get("rps")
+    # The ceiling is the best the static file did in either run: on a shared machine the
+    # higher number is the closer one to what the machine can do (conservative for pages).
+    ceiling = max((r["static_ceiling"]["rps"] for r in (cached, uncached) if "static_ceiling" in r),
+                  default=None)
     for name in pages:
         if name in ("static_ceiling", "reference") or name not in cached or not ceiling:
             continue
@@ -260,7 +265,8 @@ def render(args, pages, cached, uncached, info, verdicts):
         for r in (c, u):
             cells += [f"{r['rps']:,.0f}", f"{r['p50']:.1f}", f"{r['p95']:.1f}", f"{r['p99']:.1f}"] if r else ["-"] * 4
         out.append("| " + " | ".join(cells) + " |")
-    out += ["", "Times in ms. Targets:", ""]
+    out += ["", "Times in ms. The static ceiling is an article-sized file: the 250-440 KB "
+            "directory pages cannot reach half its requests/s. Targets:", ""]
     out += [f"- {'PASS' if ok else 'FAIL'}: {text}" for ok, text in verdicts]
     out += ["", END]
     return "\n".join(out)
@@ -268,6 +274,12 @@ def render(args, pages, cached, uncached, info, verdicts):
 
 def main():
     args = parse_args()
+    if args.report_only:
+        saved = json.loads((OUT / "latest.json").read_text())
+        for key in ("articles", "connections", "duration", "workers"):
+            setattr(args, key, saved["args"][key])
+        write_results(args, saved["pages"], saved["cached"], saved["uncached"], saved["machine"])
+        return
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
     OUT.mkdir(exist_ok=True)
@@ -280,13 +292,17 @@ def main():
     print("Load with the page cache off:")
     uncached = run_load(args, pages, page_cache=False)
     info = machine(versions, load_before)
+    (OUT / "latest.json").write_text(json.dumps(
+        {"args": vars(args), "pages": pages, "cached": cached, "uncached": uncached, "machine": info},
+        indent=2, ensure_ascii=False))
+    write_results(args, pages, cached, uncached, info)
+
+
+def write_results(args, pages, cached, uncached, info):
     verdicts = checks(pages, cached, uncached)
     for ok, text in verdicts:
         print(f"{'PASS' if ok else 'FAIL'}  {text}")
     report = render(args, pages, cached, uncached, info, verdicts)
-    (OUT / "latest.json").write_text(json.dumps(
-        {"args": vars(args), "pages": pages, "cached": cached, "uncached": uncached, "machine": info},
-        indent=2, ensure_ascii=False))
     if not args.no_write:
         text = RESULTS.read_text() if RESULTS.exists() else f"# Benchmark results\n\n{START}\n{END}\n"
         if START not in text:
