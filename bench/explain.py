@@ -19,6 +19,7 @@ os.environ["PAGE_CACHE"] = "0"  # measure the queries, not the cache
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
 OUT = Path(__file__).resolve().parent / "out"
 os.environ.setdefault("DJANGO_STATIC_ROOT", str(OUT / "staticfiles"))
+(OUT / "static").mkdir(parents=True, exist_ok=True)  # bench.settings lists it in STATICFILES_DIRS
 
 import django  # noqa: E402
 

@@ -132,9 +132,10 @@ else:
     }
 
 # Whole-page cache for anonymous readers, shared through the cache above (articles/cache.py).
+# Off by default with DEBUG on, so template edits show at once under `make run`.
 # PAGE_CACHE=0 turns it off (the benchmark's uncached runs); gunicorn.conf.py turns it off
 # when several workers would each keep a private local-memory copy.
-PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/"]
 # Costly aggregates cached per content generation (articles.cache.generation_cached).

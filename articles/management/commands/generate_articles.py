@@ -17,7 +17,6 @@ model's own rules), one transaction per batch. Rendering Markdown costs ~1.5 ms 
 slow for 100,000, so a pool of distinct bodies is rendered once and shared.
 """
 import random
-import sys
 import time
 from datetime import timedelta
 
@@ -25,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from articles.cache import invalidate_page_cache
 from articles.models import (
     Article,
     ArticleOrganisation,
@@ -576,10 +576,6 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
 
     def invalidate_caches(self):
-        try:
-            from articles.cache import invalidate_page_cache
-        except ImportError:  # pragma: no cover - the page cache is optional
-            return
         invalidate_page_cache()
 
 
@@ -591,7 +587,7 @@ class Progress:
         self.total = total
         self.width = width
         self.started = time.monotonic()
-        self.tty = hasattr(stdout, "isatty") and stdout.isatty() or sys.stdout.isatty()
+        self.tty = hasattr(stdout, "isatty") and stdout.isatty()
         self.last_decile = -1
 
     def update(self, done):
