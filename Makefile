@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help run test check migrations-check ci clean backup restore
+.PHONY: help run test check migrations-check ci clean backup restore serve bench
 .DEFAULT_GOAL := help
 
 help:
@@ -14,6 +14,8 @@ help:
 	@echo "make ci      what CI runs: the suite on SQLite, then on PostgreSQL (.ci/run)"
 	@echo "make backup  database + uploaded media into backups/ (BACKUP=path to name the file)"
 	@echo "make restore BACKUP=path   put a backup back (asks first; backs up the current state)"
+	@echo "make serve   production-like local run: DEBUG off, collectstatic, migrate, gunicorn on \$$PORT"
+	@echo "make bench   load benchmark at 100,000 articles on PostgreSQL (bench/README.md)"
 	@echo "make clean   remove .venv and build output (not the database)"
 
 # Refuse early, and say what to do, rather than fail later inside pip or Django.
@@ -68,6 +70,22 @@ backup: $(VENV)/.installed
 restore: $(VENV)/.installed
 	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/hkai-YYYYMMDD-HHMMSS.tar"; exit 2; }
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py restore "$(BACKUP)"
+
+# Production-like local run: DEBUG off, collected static files served by whitenoise,
+# gunicorn. Uses DATABASE_URL / REDIS_URL / WEB_CONCURRENCY / PORT from the environment
+# (README: "Deploying at scale"). A throwaway secret key is made up if none is set: fine
+# for this local target only, never for a real deployment.
+serve: $(VENV)/.installed
+	@export DJANGO_DEBUG=0 PORT=$(PORT) \
+	  DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0} \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	$(BIN)/python manage.py migrate --noinput && \
+	exec $(BIN)/gunicorn -c gunicorn.conf.py
+
+# Load benchmark on PostgreSQL (bench/README.md); not part of `make test`.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

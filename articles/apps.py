@@ -6,3 +6,9 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Newsroom")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Page-cache invalidation on every content change (articles/cache.py).
+        from . import signals
+
+        signals.connect()

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancers probe app servers by address over plain HTTP (hkai_site/health.py).
+    "hkai_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hkai_site.middleware.RejectNullCharactersMiddleware",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication: see articles/cache.py for why exactly here.
+    "articles.cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -123,7 +127,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its client (hkai_site/cache_backends.py says why).
+            "BACKEND": "hkai_site.cache_backends.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "hkai"),
         }
@@ -135,6 +140,17 @@ else:
             "LOCATION": "hkai",
         }
     }
+
+# Whole-page cache for anonymous readers, shared through the cache above (articles/cache.py).
+# Off by default with DEBUG on, so template edits show at once under `make run`.
+# PAGE_CACHE=0 turns it off (the benchmark's uncached runs); gunicorn.conf.py turns it off
+# when several workers would each keep a private local-memory copy.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/"]
+# Costly aggregates cached per content generation (articles.cache.generation_cached).
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", True)
+HEALTH_CHECK_PATH = os.environ.get("HEALTH_CHECK_PATH", "/healthz")
 
 # Sessions live in the database, so any app server behind the load balancer can serve any user.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -38,3 +38,8 @@ AUTHENTICATION_BACKENDS = [  # noqa: F405
 
 # Backups made by tests (and the safety backup `restore` takes first) never land in backups/.
 BACKUP_DIR = Path(os.environ.get("TEST_BACKUP_DIR", "/tmp/hkai-test-backups"))  # noqa: F405
+
+# Tests run inside transactions that roll back, so on_commit never fires and the page cache
+# would serve one test's page to the next. tests/test_cache.py turns it on where it is tested.
+PAGE_CACHE_ENABLED = False
+FRAGMENT_CACHE_ENABLED = False

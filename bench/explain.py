@@ -1,0 +1,115 @@
+"""EXPLAIN ANALYZE every query of every benchmarked page, on the benchmark database.
+
+    DATABASE_URL=postgres://.../hkai_bench .venv/bin/python bench/explain.py [--plans]
+
+For each page: status, size, number of queries and their database time, and the slowest
+query's plan. Also the queries the redesigned pages will make that the first-cut views do
+not yet (related articles, two-tag filter), written here as the ORM would. Run it after
+loading data (bench/run.py does) and read it beside bench/RESULTS.md.
+"""
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ["PAGE_CACHE"] = "0"  # measure the queries, not the cache
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+OUT = Path(__file__).resolve().parent / "out"
+os.environ.setdefault("DJANGO_STATIC_ROOT", str(OUT / "staticfiles"))
+(OUT / "static").mkdir(parents=True, exist_ok=True)  # bench.settings lists it in STATICFILES_DIRS
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from articles.models import Article  # noqa: E402
+from bench.targets import pick_targets  # noqa: E402
+
+_EXECUTION = re.compile(r"Execution Time: ([\d.]+) ms")
+
+
+def explain(sql):
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        lines = [row[0] for row in cursor.fetchall()]
+    ms = float(_EXECUTION.search(lines[-1]).group(1)) if _EXECUTION.search(lines[-1]) else 0.0
+    return ms, lines
+
+
+def report(name, sqls, show_plans, extra=""):
+    timed = [(explain(sql), sql) for sql in sqls]
+    total = sum(ms for (ms, _), _ in timed)
+    print(f"\n== {name}: {len(sqls)} queries, {total:.1f} ms in the database{extra}")
+    for (ms, lines), sql in sorted(timed, key=lambda t: -t[0][0])[: 3 if show_plans else 1]:
+        print(f"  {ms:7.1f} ms  {sql[:160]}{'...' if len(sql) > 160 else ''}")
+        if show_plans or ms > 10:
+            for line in lines:
+                print("      " + line)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", action="store_true", help="print the three slowest plans per page")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("explain.py needs DATABASE_URL pointing at PostgreSQL")
+
+    if not (Path(os.environ["DJANGO_STATIC_ROOT"]) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+    targets = pick_targets()
+    objects = targets.pop("_objects")
+    client = Client()
+    for name, url in targets.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, secure=True, headers={"host": "localhost"})
+        sqls = [q["sql"] for q in queries.captured_queries]
+        report(f"{name} {url}", sqls, args.plans,
+               f"; HTTP {response.status_code}, {len(response.content):,} bytes")
+
+    # Queries the redesigned pages will make (the first-cut views do not yet).
+    article, topic, partner = objects["article"], objects["topic"], objects["partner"]
+    related = (
+        Article.objects.published()
+        .filter(topic_links__tag__in=article.topic_links.values("tag"))
+        .exclude(pk=article.pk)
+        .annotate(shared=Count("topic_links"))
+        .order_by("-shared", "-published_at")[:4]
+    )
+    two_tags = Article.objects.published().filter(topics=topic).filter(topics=partner)
+    checks = {
+        "related articles (one annotated count)": str(related.query),
+        "two-topic filter, page 1": str(two_tags.order_by("-published_at", "-id")[:12].query),
+        "two-topic filter, count": str(two_tags.values("pk").order_by().query).replace(
+            "SELECT", "SELECT COUNT(*) FROM (SELECT", 1) + ") AS sub",
+    }
+    for name, sql in checks.items():
+        # str(query) does not quote parameters; use the cursor's own rendering instead.
+        report(name, [mogrify(sql_for(name, related, two_tags))], args.plans)
+
+
+def sql_for(name, related, two_tags):
+    if name.startswith("related"):
+        return related.query.sql_with_params()
+    if "count" in name:
+        sql, params = two_tags.values("pk").order_by().query.sql_with_params()
+        return f"SELECT COUNT(*) FROM ({sql}) AS sub", params
+    return two_tags.order_by("-published_at", "-id")[:12].query.sql_with_params()
+
+
+def mogrify(sql_params):
+    sql, params = sql_params
+    with connection.cursor() as cursor:
+        return cursor.cursor.mogrify(sql, params) if hasattr(cursor.cursor, "mogrify") else sql % params
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""The pages the benchmark and the query check visit, picked from the loaded data.
+
+URLs come from reverse(), so they follow the site's routes as they change. Picks are
+deliberately the heavy cases: the most used topic and organisation, the largest section,
+a deep listing page, a two-tag search over two popular topics that occur together.
+"""
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count
+from django.urls import reverse
+
+from articles.models import Article, ArticleTopic, Organisation, Section, Topic
+
+TEXT_QUERY = "privacy"
+
+
+def pick_targets():
+    published = Article.objects.published()
+    article = published.order_by("-published_at", "-id")[500:501].get()
+    section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
+    topic = Topic.objects.in_use().order_by("-num_articles").first()
+    organisation = Organisation.objects.in_use().order_by("-num_articles").first()
+    # The topic that most often shares an article with `topic`.
+    partner_id = (
+        ArticleTopic.objects.filter(content_object__topic_links__tag=topic)
+        .exclude(tag=topic)
+        .values("tag")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("tag", flat=True)
+        .first()
+    )
+    partner = Topic.objects.get(pk=partner_id)
+    pages = max(1, published.count() // settings.ARTICLES_PER_PAGE)
+    search = reverse("articles:search")
+    return {
+        "home": reverse("articles:home"),
+        "article": article.get_absolute_url(),
+        "article_list": reverse("articles:article_list"),
+        "article_list_deep": reverse("articles:article_list") + f"?page={pages // 2}",
+        "section": section.get_absolute_url(),
+        "topic": topic.get_absolute_url(),
+        "organisation": organisation.get_absolute_url(),
+        "topic_list": reverse("articles:topic_list"),
+        "organisation_list": reverse("articles:organisation_list"),
+        "search_two_topics": search + "?" + urlencode([("topic", topic.slug), ("topic", partner.slug)]),
+        "search_text": search + "?" + urlencode({"q": TEXT_QUERY}),
+        "_objects": {"article": article, "topic": topic, "partner": partner},
+    }
