@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.translation import to_locale
 
 from .models import Article, Organisation, Section, Topic
 
@@ -55,6 +56,10 @@ class BilingualSitemap(Sitemap):
             default = [a for a in alternates if a["lang_code"] == settings.LANGUAGE_CODE]
             if self.x_default and default:
                 alternates.append({"location": default[0]["location"], "lang_code": "x-default"})
+            for alternate in alternates:
+                # BCP 47 ("zh-Hant"), as the pages' hreflang links write it.
+                if alternate["lang_code"] != "x-default":
+                    alternate["lang_code"] = to_locale(alternate["lang_code"]).replace("_", "-")
             url["alternates"] = alternates
         return urls
 
