@@ -1091,3 +1091,9 @@ def test_chinese_pages_show_no_english_interface_text(client, chinese_newsroom):
         # What the reader typed stays (the unknown filter's value).
         words -= {"no", "such", "org"}
         assert words <= ALLOWED_LATIN, (url, words - ALLOWED_LATIN)
+
+
+def test_article_languages_are_the_sites_languages():
+    """Article.language values are URL prefixes and catalogue names: the same codes."""
+    assert set(Article.Language.values) == {code for code, _ in settings.LANGUAGES}
+    assert settings.LANGUAGE_CODE == Article._meta.get_field("language").default
