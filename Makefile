@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The Chinese interface's catalogue; its .mo is build output (git-ignored), compiled below.
+CATALOGUE := locale/zh_Hant/LC_MESSAGES/django
 
 .PHONY: help run test check migrations-check ci clean backup restore serve bench
 .DEFAULT_GOAL := help
@@ -40,18 +42,23 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
+# The .po is the source; the .mo is compiled whenever the .po changes, with polib (pure
+# Python: no GNU gettext on a fresh machine). DEBUG only spares it the secret key.
+$(CATALOGUE).mo: $(CATALOGUE).po | $(VENV)/.installed
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compile_translations
+
 # Development server on SQLite with DEBUG on (demo accounts are created on the first run).
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(CATALOGUE).mo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py load_demo_content
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite; any failure makes `make test` exit non-zero.
-test: migrations-check
+test: migrations-check $(CATALOGUE).mo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Model changes without their migration fail here, before the suite runs.
-migrations-check: $(VENV)/.installed-test
+migrations-check: $(VENV)/.installed-test $(CATALOGUE).mo
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=hkai_site.test_settings
 
 check: $(VENV)/.installed-test
@@ -88,4 +95,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache $(CATALOGUE).mo

@@ -49,12 +49,14 @@ PUBLISH_PERMISSION = "articles.publish_article"
 # An article's revision holds its own fields and authors (a plain M2M, serialized with it) and,
 # through `follow`, its tag links, so restoring a version brings its topics and organisations
 # back. `version` is the edit-conflict counter: it must only ever go up, so it is not restored.
+# Nor is `translation`: the link is kept on both articles (Article.save), and the old partner
+# may have been linked to another article since; restoring keeps the current link.
 # The TaggableManagers are not serializable fields; their links are followed instead.
 reversion.register(ArticleTopic)
 reversion.register(ArticleOrganisation)
 reversion.register(
     Article,
-    exclude=("version", "topics", "organisations"),
+    exclude=("version", "translation", "topics", "organisations"),
     follow=("topic_links", "organisation_links"),
 )
 
@@ -91,10 +93,13 @@ class ArticleChangeList(ChangeList):
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
-    list_display = ("title", "section", "status_label", "published_at", "byline", "updated_at")
+    list_display = (
+        "title", "language", "section", "status_label", "published_at", "byline", "updated_at"
+    )
     list_display_links = ("title",)
     list_filter = (
         "status",
+        "language",
         "section",
         ("organisations", admin.RelatedOnlyFieldListFilter),
         ("topics", admin.RelatedOnlyFieldListFilter),
@@ -105,7 +110,7 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ("title", "standfirst", "slug")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("section", "authors")
+    autocomplete_fields = ("section", "authors", "translation")
     readonly_fields = ("created_by", "created_at", "updated_at")
     publication_fields = ("status", "published_at", "featured")
     actions = ("publish_selected", "unpublish_selected")
@@ -168,6 +173,7 @@ class ArticleAdmin(VersionAdmin):
             tags.remove("new_organisations")
         return [
             (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+            (_("Language and translation"), {"fields": ["language", "translation"]}),
             (_("Section, tags and bylines"), {"fields": tags}),
             (_("Publication"), {"fields": list(self.publication_fields)}),
             (_("Hero image"), {"fields": ["hero_image", "hero_image_alt"]}),
@@ -200,6 +206,13 @@ class ArticleAdmin(VersionAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "translation":
+            # Only articles this user may see in the admin (a writer's own), as the
+            # autocomplete offers: a posted id of anyone else's article is a form error.
+            kwargs["queryset"] = self.get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         author = getattr(request.user, "author", None)
@@ -214,8 +227,10 @@ class ArticleAdmin(VersionAdmin):
         before_revert = getattr(request, "_article_version_before_revert", None)
         if before_revert is not None:
             # A history restore: the row now holds the old version's fields, but the version
-            # check and the next version number go on from the real current one.
+            # check and the next version number go on from the real current one, and the
+            # translation link (not in revisions) stays the current one.
             obj.version = before_revert
+            obj.translation_id = request._article_translation_before_revert
         elif request.method == "POST" and transaction.get_connection(
             router.db_for_write(Article)
         ).in_atomic_block:
@@ -323,6 +338,7 @@ class ArticleAdmin(VersionAdmin):
             # reversion looks a version up by id and object id only; make it this article's.
             get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
             request._article_version_before_revert = obj.version
+            request._article_translation_before_revert = obj.translation_id
             return super().revision_view(request, object_id, version_id, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
@@ -342,9 +358,9 @@ class ArticleAdmin(VersionAdmin):
 
 @admin.register(Section)
 class SectionAdmin(PublishedCountMixin, admin.ModelAdmin):
-    list_display = ("name", "slug", "position", "published_articles")
+    list_display = ("name", "name_zh_hant", "slug", "position", "published_articles")
     list_editable = ("position",)
-    search_fields = ("name", "slug", "description")
+    search_fields = ("name", "name_zh_hant", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("position", "name")
 
@@ -363,7 +379,8 @@ class SectionAdmin(PublishedCountMixin, admin.ModelAdmin):
 class TagAdmin(PublishedCountMixin, admin.ModelAdmin):
     """Organisations and topics: counts of published articles (TagQuerySet)."""
 
-    search_fields = ("name", "slug", "description")
+    # The Chinese name is searched too, so the article form's tag autocomplete finds "金融科技".
+    search_fields = ("name", "name_zh_hant", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("name",)
 
@@ -373,9 +390,9 @@ class TagAdmin(PublishedCountMixin, admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(TagAdmin):
-    list_display = ("name", "kind", "website_link", "published_articles")
+    list_display = ("name", "name_zh_hant", "kind", "website_link", "published_articles")
     list_filter = ("kind",)
-    fields = ("name", "slug", "kind", "website", "description")
+    fields = ("name", "name_zh_hant", "slug", "kind", "website", "description")
     # Websites typed without a scheme are https (Django 6's default; silences its warning).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -390,8 +407,8 @@ class OrganisationAdmin(TagAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(TagAdmin):
-    list_display = ("name", "slug", "published_articles")
-    fields = ("name", "slug", "description")
+    list_display = ("name", "name_zh_hant", "slug", "published_articles")
+    fields = ("name", "name_zh_hant", "slug", "description")
 
 
 @admin.register(Author)

@@ -2,6 +2,11 @@
 
 Every feed lists published articles only (Article.objects.published()), with what an
 item shows prefetched by for_listing(), so a feed runs a fixed number of queries.
+
+Each feed exists in each language, as the pages do: /feeds/latest/ in English and
+/zh-hant/feeds/latest/ in Chinese, with localized titles, the language in <language>
+(RSS) or xml:lang (Atom), links into that language's pages, and each story once in that
+language where it has that version (ArticleQuerySet.for_language).
 """
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -9,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import get_language, gettext, to_locale
 
 from .models import Article, Organisation, Section, Topic
 
@@ -18,11 +24,17 @@ FEED_ITEMS = 30
 class LatestArticlesFeed(Feed):
     """RSS 2.0: the newest published articles."""
 
+    @property
+    def language(self):
+        # The feed's language is the URL's (LocaleMiddleware activated it), as a BCP 47
+        # tag: "en", "zh-Hant". Django's default would be the lower-case code.
+        return to_locale(get_language()).replace("_", "-")
+
     def title(self):
-        return f"{settings.SITE_NAME}: latest articles"
+        return gettext("%(site)s: latest articles") % {"site": settings.SITE_NAME}
 
     def description(self):
-        return settings.SITE_TAGLINE
+        return gettext(settings.SITE_TAGLINE)  # translated as in context_processors.site
 
     def subtitle(self):
         # Atom's name for the description.
@@ -36,7 +48,8 @@ class LatestArticlesFeed(Feed):
 
     def items(self, obj=None):
         # An item's description is the standfirst: the body is not loaded.
-        return self.articles(obj).for_listing().defer("body", "body_html")[:FEED_ITEMS]
+        articles = self.articles(obj).for_language(get_language())
+        return articles.for_listing().defer("body", "body_html")[:FEED_ITEMS]
 
     def item_title(self, item):
         return item.title
@@ -57,7 +70,7 @@ class LatestArticlesFeed(Feed):
         return ", ".join(author.name for author in item.authors.all()) or None
 
     def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()]
+        return [topic.localized_name for topic in item.topics.all()]
 
 
 class FilteredArticlesFeed(LatestArticlesFeed):
@@ -74,11 +87,21 @@ class FilteredArticlesFeed(LatestArticlesFeed):
         return get_object_or_404(self.object_queryset(), slug=slug)
 
     def title(self, obj):
-        return f"{settings.SITE_NAME}: {obj.name}"
+        return gettext("%(site)s: %(name)s") % {
+            "site": settings.SITE_NAME,
+            "name": obj.localized_name,
+        }
 
     def description(self, obj):
-        # Plain text from editors, rendered as HTML by feed readers: escape it (see item_description).
-        return escape(obj.description or f"The latest {settings.SITE_NAME} articles on {obj.name}.")
+        # Plain text from editors, rendered as HTML by feed readers: escaped (see
+        # item_description). The description is written in English by the newsroom:
+        # Chinese feeds say it anew.
+        if obj.description and get_language() == settings.LANGUAGE_CODE:
+            return escape(obj.description)
+        return escape(gettext("The latest %(site)s articles on %(name)s.") % {
+            "site": settings.SITE_NAME,
+            "name": obj.localized_name,
+        })
 
     def subtitle(self, obj):
         return self.description(obj)

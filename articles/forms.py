@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 from taggit.utils import parse_tags
 
 from .models import Article, normalise_tag_name
@@ -123,18 +123,21 @@ class ArticleAdminForm(forms.ModelForm):
         by_whom = ""
         if last_change:
             by_whom = format_html(
-                " (by {} at {})",
-                last_change.user.get_username(),
-                localize(timezone.localtime(last_change.action_time)),
+                gettext(" (by {user} at {time})"),
+                user=last_change.user.get_username(),
+                time=localize(timezone.localtime(last_change.action_time)),
             )
         raise forms.ValidationError(
             format_html(
-                "Someone else saved this article after you opened it{}. Your changes have "
-                "NOT been saved, so that theirs are not lost: your text is still in the form "
-                "below. Copy what you need, then <a href=\"{}\" target=\"_blank\" "
-                "rel=\"noopener\">open the current version</a> and make your changes there.",
-                by_whom,
-                self.conflict["url"],
+                gettext(
+                    "Someone else saved this article after you opened it{by_whom}. Your "
+                    "changes have NOT been saved, so that theirs are not lost: your text is "
+                    "still in the form below. Copy what you need, then <a href=\"{url}\" "
+                    "target=\"_blank\" rel=\"noopener\">open the current version</a> and "
+                    "make your changes there."
+                ),
+                by_whom=by_whom,
+                url=self.conflict["url"],
             ),
             code="edit_conflict",
         )

@@ -8,11 +8,12 @@ Every public page, feed, sitemap, search and count goes through it.
 import re
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.core.exceptions import ValidationError
+from django.db import models, router, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, Least, Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
@@ -34,8 +35,38 @@ def normalise_tag_name(name):
     return _WHITESPACE.sub(" ", name).strip()
 
 
-class Section(models.Model):
+class LocalizedNameMixin:
+    """A name in each of the site's languages: `name` is the English name (and the
+    record's identity: tags are matched and slugged by it), `name_zh_hant` the Chinese
+    one, blank when nobody has written it yet."""
+
+    def name_in(self, language):
+        """The name in `language` ("zh-hant"), or the English name when there is none."""
+        if language:
+            localized = getattr(self, "name_" + language.replace("-", "_").lower(), "")
+            if localized:
+                return localized
+        return self.name
+
+    @property
+    def localized_name(self):
+        """The name in the active language (the page's), falling back to English."""
+        return self.name_in(translation.get_language())
+
+
+def chinese_name_field():
+    return models.CharField(
+        _("Chinese name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The name in Traditional Chinese, shown on Chinese pages. "
+                    "Left empty, Chinese pages show the English name."),
+    )
+
+
+class Section(LocalizedNameMixin, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_zh_hant = chinese_name_field()
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(
@@ -54,10 +85,26 @@ class Section(models.Model):
         return reverse("articles:section_detail", kwargs={"slug": self.slug})
 
 
+def story_key(prefix=""):
+    """One value per story: an article and its translation share it (the smaller of the
+    two ids), an article without one has its own id. Counting distinct keys counts what
+    readers see in a list, where ArticleQuerySet.for_language() shows each story once."""
+    pk, translation_id = f"{prefix}pk", f"{prefix}translation_id"
+    # LEAST() with a NULL is NULL on SQLite and the other value on PostgreSQL: Coalesce
+    # makes both give the article's own id.
+    return Coalesce(Least(pk, translation_id), pk)
+
+
+def published_story_count(prefix=""):
+    """How many stories with a published article (Count over a join, prefix "articles__")."""
+    return Count(story_key(prefix), filter=Article.published_q(prefix=prefix), distinct=True)
+
+
 class TagQuerySet(models.QuerySet):
     """Shared by Organisation and Topic: counts that only ever count published articles."""
 
     def with_published_counts(self):
+        """`num_articles`: published articles, each language counted (for the newsroom)."""
         return self.annotate(
             num_articles=Count(
                 "articles", filter=Article.published_q(prefix="articles__"), distinct=True
@@ -65,12 +112,17 @@ class TagQuerySet(models.QuerySet):
         )
 
     def in_use(self):
-        """Tags with at least one published article, each with `num_articles`."""
-        return self.with_published_counts().filter(num_articles__gt=0)
+        """Tags with at least one published article, each with `num_articles` counting
+        them as readers' lists show them: an article and its translation count once."""
+        return self.annotate(num_articles=published_story_count("articles__")).filter(
+            num_articles__gt=0
+        )
 
 
-class HKAITagBase(TagBase):
+class HKAITagBase(LocalizedNameMixin, TagBase):
     """A taggit tag whose slug keeps unicode and whose name is unique ignoring case."""
+
+    name_zh_hant = chinese_name_field()
 
     objects = TagQuerySet.as_manager()
 
@@ -208,6 +260,19 @@ class ArticleQuerySet(models.QuerySet):
         """The one publication rule: published, and published_at not in the future."""
         return self.filter(Article.published_q(at=at))
 
+    def for_language(self, language):
+        """Each story once, in `language` where this queryset holds that version: the
+        articles of this queryset without those in another language whose translation
+        into `language` is in it too. Nothing is hidden for want of a translation: an
+        English reader's list shows the Chinese articles that have no English version here.
+
+        Apply it on top of published() and the list's own filters (section, tag, search),
+        as the last filter: "in it too" means in this very list, so an article whose
+        translation is filed under another section still appears in its own section.
+        One subquery of the same filters; no extra query."""
+        in_this_list = self.order_by().values("pk")
+        return self.exclude(~Q(language=language) & Q(translation__in=in_this_list))
+
     def for_listing(self):
         """Everything a list of articles shows, in a fixed number of queries."""
         return self.select_related("section").prefetch_related(
@@ -232,6 +297,11 @@ class Article(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
+    class Language(models.TextChoices):
+        # The codes of settings.LANGUAGES: an article's language is a language of the site.
+        ENGLISH = "en", _("English")
+        CHINESE = "zh-hant", _("Traditional Chinese")
+
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
         _("slug"), max_length=200, unique=True, allow_unicode=True,
@@ -242,6 +312,21 @@ class Article(models.Model):
         help_text=_("One or two sentences under the headline, also used as the summary."),
     )
     body = models.TextField(_("body"), help_text=_("Markdown."))
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ENGLISH,
+        help_text=_("The language the article is written in."),
+    )
+    # Symmetric: when A's translation is B, B's translation is A (Article.save keeps both
+    # sides), so "the other version" is one column on either article.
+    translation = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translation"),
+        help_text=_("The same article in the other language. Linking one links both."),
+    )
     # Rendered and sanitized on save, so that pages never render Markdown per request.
     body_html = models.TextField(editable=False, blank=True)
     section = models.ForeignKey(
@@ -312,6 +397,9 @@ class Article(models.Model):
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="published_article_has_time",
             ),
+            models.CheckConstraint(
+                condition=~Q(translation=F("pk")), name="article_not_its_own_translation"
+            ),
         ]
 
     def __str__(self):
@@ -341,6 +429,56 @@ class Article(models.Model):
             and self.published_at > timezone.now()
         )
 
+    def clean(self):
+        super().clean()
+        other = self.translation
+        if other is None:
+            return
+        if self.pk is not None and other.pk == self.pk:
+            raise ValidationError(
+                {"translation": _("An article cannot be its own translation.")}
+            )
+        if other.language == self.language:
+            raise ValidationError(
+                {
+                    "translation": _(
+                        "A translation must be in the other language: “%(title)s” is in "
+                        "%(language)s too."
+                    )
+                    % {"title": other.title, "language": other.get_language_display()}
+                }
+            )
+        if other.translation_id is not None and other.translation_id != self.pk:
+            raise ValidationError(
+                {
+                    "translation": _(
+                        "“%(title)s” is already the translation of another article. "
+                        "Unlink them first."
+                    )
+                    % {"title": other.title}
+                }
+            )
+
+    @property
+    def language_tag(self):
+        """The BCP 47 tag of the article's language, for lang attributes: "en", "zh-Hant"."""
+        return translation.to_locale(self.language).replace("_", "-")
+
+    def version_in(self, language):
+        """This article or its translation, whichever is written in `language` (None if
+        neither). The translation must be loaded (select_related) to avoid a query."""
+        if self.language == language:
+            return self
+        if self.translation_id is not None and self.translation.language == language:
+            return self.translation
+        return None
+
+    def published_translation(self):
+        """The translation if readers may see it, else None (a draft's link stays private)."""
+        if self.translation_id is None or not self.translation.is_published:
+            return None
+        return self.translation
+
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
@@ -354,7 +492,44 @@ class Article(models.Model):
             kwargs["update_fields"] = {*update_fields, "body_html"}
         if update_fields is not None and not self._state.adding:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
+        if update_fields is not None and "translation" not in update_fields:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Article)):
+            self._unlink_partner_of_new_translation()
+            super().save(*args, **kwargs)
+            self._link_translation_back()
+
+    def _changed_link(self, **link):
+        # The other side of a link changed: its version moves on too, so an editor with
+        # that article open cannot silently save the old link back (edit conflict).
+        return {**link, "version": F("version") + 1, "updated_at": timezone.now()}
+
+    def _unlink_partner_of_new_translation(self):
+        """Before this row points at its translation, nobody else may (one-to-one): the
+        translation's previous partner, if any, loses its link."""
+        if self.translation_id is not None:
+            Article.objects.filter(translation_id=self.translation_id).exclude(
+                pk=self.pk
+            ).update(**self._changed_link(translation=None))
+
+    def _link_translation_back(self):
+        """The other side: the previous translation forgets this article, the new one
+        points back at it."""
+        Article.objects.filter(translation_id=self.pk).exclude(
+            pk=self.translation_id
+        ).update(**self._changed_link(translation=None))
+        if self.translation_id is not None:
+            Article.objects.filter(pk=self.translation_id).exclude(
+                translation_id=self.pk
+            ).update(**self._changed_link(translation_id=self.pk))
 
     def get_absolute_url(self):
+        """The article's page in the active language's URL space (where lists link)."""
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    def url_in(self, language):
+        """The article's page in `language`'s URL space; url_in(self.language) is its
+        canonical address."""
+        with translation.override(language):
+            return self.get_absolute_url()

@@ -7,7 +7,11 @@ Search published articles by topics, organisations, section and words.
 
 Semantics
 - Every chosen topic, organisation and section must hold (AND), each article listed once.
-  Tag parameters are slugs ("香港ai"); a tag's name, any case, is accepted too.
+  Tag parameters are slugs ("香港ai"); a tag's name, any case, is accepted too, in English
+  or in Chinese (`?topic=金融科技` finds the topic fintech whose Chinese name that is).
+- Articles in both languages are searched. Where an article and its translation both
+  match, the one in the page's language is listed (ArticleQuerySet.for_language); where
+  only one matches, that one is, whatever its language.
 - Words (`q`) follow web-search syntax on both databases: all words must match,
   `"a phrase"`, `-excluded`, `a or b`.
   PostgreSQL: full-text search (weighted title A / standfirst B / body C, `websearch`
@@ -47,6 +51,7 @@ from django.db.models import (
 from django.db.models.functions import Concat, Upper
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext, gettext_lazy as _
 
 from .models import (
     Article,
@@ -191,6 +196,7 @@ def _substring_rank(text):
 class FilterKind:
     param: str
     label: str
+    plural_label: str
     model: type
     # The tag's through-model (None for the section, a plain foreign key).
     through: type = None
@@ -201,9 +207,11 @@ class FilterKind:
         return Exists(self.through.objects.filter(content_object=OuterRef("pk"), tag=obj))
 
 
-TOPIC = FilterKind("topic", "Topic", Topic, ArticleTopic)
-ORGANISATION = FilterKind("org", "Organisation", Organisation, ArticleOrganisation)
-SECTION = FilterKind("section", "Section", Section)
+TOPIC = FilterKind("topic", _("Topic"), _("Topics"), Topic, ArticleTopic)
+ORGANISATION = FilterKind(
+    "org", _("Organisation"), _("Organisations"), Organisation, ArticleOrganisation
+)
+SECTION = FilterKind("section", _("Section"), _("Sections"), Section)
 FILTER_KINDS = (TOPIC, ORGANISATION, SECTION)
 
 
@@ -216,7 +224,7 @@ class ActiveFilter:
 
     @property
     def label(self):
-        return self.obj.name if self.obj is not None else self.value
+        return self.obj.localized_name if self.obj is not None else self.value
 
     @property
     def known(self):
@@ -242,9 +250,11 @@ class ArticleSearch:
     q: str = ""
     # {"topic": ["fintech", "香港ai"], "org": [...], "section": [...]}: cleaned, deduplicated.
     values: dict = field(default_factory=dict)
+    # The page's language: of a story whose two versions match, the one listed. None lists both.
+    language: str = None
 
     @classmethod
-    def from_query_dict(cls, query_dict):
+    def from_query_dict(cls, query_dict, language=None):
         q = " ".join(query_dict.getlist("q"))
         values = {}
         for kind in FILTER_KINDS:
@@ -254,7 +264,7 @@ class ArticleSearch:
                 if value and value not in cleaned:
                     cleaned.append(value)
             values[kind.param] = cleaned[:MAX_VALUES_PER_FILTER]
-        return cls(q=clean_query(q), values=values)
+        return cls(q=clean_query(q), values=values, language=language)
 
     # --- what was asked --------------------------------------------------------------------
 
@@ -280,17 +290,18 @@ class ArticleSearch:
     @staticmethod
     def _resolve(kind, requested):
         """{requested value: object}, matching the slug, then the name ignoring case, then the
-        slug the value would get ("Smart City" -> "smart-city")."""
+        Chinese name, then the slug the value would get ("Smart City" -> "smart-city")."""
         slugified = {value: unicode_slugify(value) for value in requested}
         candidates = Q(slug__in=[*requested, *slugified.values()])
         for value in requested:
-            candidates |= Q(name__iexact=value)
+            candidates |= Q(name__iexact=value) | Q(name_zh_hant__iexact=value)
         objects = list(kind.model.objects.filter(candidates))
         found = {}
         for value in requested:
             found[value] = (
                 next((o for o in objects if o.slug == value), None)
                 or next((o for o in objects if o.name.lower() == value.lower()), None)
+                or next((o for o in objects if o.name_zh_hant.lower() == value.lower()), None)
                 or next((o for o in objects if o.slug == slugified[value]), None)
             )
         return found
@@ -314,9 +325,12 @@ class ArticleSearch:
 
     def summary(self):
         """A short human description, for the page title."""
-        parts = [f"“{self.q}”"] if self.q else []
-        parts += [f"{f.kind.label}: {f.label}" for f in self.filters]
-        return ", ".join(parts)
+        parts = [gettext("“%(words)s”") % {"words": self.q}] if self.q else []
+        parts += [
+            gettext("%(kind)s: %(name)s") % {"kind": f.kind.label, "name": f.label}
+            for f in self.filters
+        ]
+        return gettext(", ").join(parts)
 
     # --- URLs --------------------------------------------------------------------------------
 
@@ -353,10 +367,19 @@ class ArticleSearch:
         for active in self.filters:
             queryset = queryset.filter(active.kind.condition(active.obj))
         if not self.terms:
-            return queryset, None
+            return self._one_per_story(queryset), None
         if self._vendor == "postgresql":
-            return self._match_postgresql(queryset)
-        return self._match_substrings(queryset, self.terms)
+            queryset, rank = self._match_postgresql(queryset)
+        else:
+            queryset, rank = self._match_substrings(queryset, self.terms)
+        return self._one_per_story(queryset), rank
+
+    def _one_per_story(self, queryset):
+        # After every criterion: a story is listed in the other language when only that
+        # version matches.
+        if self.language is None:
+            return queryset
+        return queryset.for_language(self.language)
 
     @cached_property
     def _full_text_query(self):
@@ -433,27 +456,29 @@ class ArticleSearch:
             rows = (
                 kind.through.objects.filter(content_object__in=article_ids)
                 .exclude(tag__in=active_ids[kind.param])
-                .values("tag__slug", "tag__name")
+                .values("tag__slug", "tag__name", "tag__name_zh_hant")
                 .annotate(num_articles=Count("pk"))
                 .order_by("-num_articles", "tag__name")[:size]
             )
-            facets.append(self._facet(kind, rows, "tag__slug", "tag__name"))
+            facets.append(self._facet(kind, rows, "tag__"))
         if not active_ids[SECTION.param]:
             rows = (
-                matching.values("section__slug", "section__name")
+                matching.values("section__slug", "section__name", "section__name_zh_hant")
                 .annotate(num_articles=Count("pk"))
                 .order_by("-num_articles", "section__name")[:size]
             )
-            facets.append(self._facet(SECTION, rows, "section__slug", "section__name"))
+            facets.append(self._facet(SECTION, rows, "section__"))
         return [facet for facet in facets if facet.items]
 
-    def _facet(self, kind, rows, slug_key, name_key):
+    def _facet(self, kind, rows, prefix):
+        chinese = get_language() == "zh-hant"
         items = [
             FacetItem(
-                slug=row[slug_key],
-                name=row[name_key],
+                slug=row[f"{prefix}slug"],
+                # The Chinese name on Chinese pages where there is one (LocalizedNameMixin).
+                name=(chinese and row[f"{prefix}name_zh_hant"]) or row[f"{prefix}name"],
                 num_articles=row["num_articles"],
-                add_url=self.url(extra=(kind.param, row[slug_key])),
+                add_url=self.url(extra=(kind.param, row[f"{prefix}slug"])),
             )
             for row in rows
         ]

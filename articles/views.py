@@ -4,14 +4,28 @@
 Topics and organisations are public only once a published article carries them: a tag
 added to a draft or a scheduled article must not reveal it, so their pages, lists, feeds
 and sitemap entries all go through `in_use()`, which counts published articles only.
+
+Every page exists in each language (the URL says which: /zh-hant/... is Chinese). Lists
+show each story once, in the page's language where it has that version
+(ArticleQuerySet.for_language); an article page shows the article whichever its language,
+and links its translation.
 """
 from django.conf import settings
 from django.db.models import Case, Count, FilteredRelation, Q, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, ArticleOrganisation, ArticleTopic, Organisation, Section, Topic
+from .models import (
+    Article,
+    ArticleOrganisation,
+    ArticleTopic,
+    Organisation,
+    Section,
+    Topic,
+    published_story_count,
+)
 from .search import ArticleSearch
 
 # How many related articles an article page shows, and how many topics and
@@ -21,14 +35,21 @@ FRONT_PAGE_TAGS = 12
 
 
 class PublishedArticlesMixin:
-    """Published articles, newest first, with what a listing shows prefetched."""
+    """Published articles, newest first, each story once in the page's language, with
+    what a listing shows prefetched."""
 
     def get_paginate_by(self, queryset):
         # Read per request (not at import) so tests and operators can change it.
         return settings.ARTICLES_PER_PAGE
 
+    def filter_articles(self, articles):
+        """The list's own filters (a section, a tag): before for_language, which keeps
+        the other language's version of a story when this list has no version in this one."""
+        return articles
+
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        articles = self.filter_articles(Article.objects.published())
+        return articles.for_language(get_language()).for_listing()
 
 
 class ArticleCardsMixin(PublishedArticlesMixin):
@@ -50,9 +71,7 @@ class HomeView(ArticleCardsMixin, TemplateView):
         context["lead"] = lead
         context["latest"] = latest[: settings.ARTICLES_PER_PAGE]
         context["sections"] = Section.objects.annotate(
-            num_articles=Count(
-                "articles", filter=Article.published_q(prefix="articles__"), distinct=True
-            )
+            num_articles=published_story_count("articles__")
         )
         context["organisations"] = Organisation.objects.in_use().order_by(
             "-num_articles", "name"
@@ -74,18 +93,37 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         # Staff follow the admin's "view on site" link to preview drafts.
-        return Article.objects.visible_to(self.request.user).for_listing()
+        return (
+            Article.objects.visible_to(self.request.user)
+            .for_listing()
+            .select_related("translation")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        context["related_articles"] = related_articles(article)
-        context["previous_article"], context["next_article"] = neighbours(article)
+        language = get_language()
+        context["related_articles"] = related_articles(article, language)
+        context["previous_article"], context["next_article"] = neighbours(article, language)
+        translated = article.published_translation()
+        context["translated_article"] = translated
+        # The article's versions, each at its address in its own language: the language
+        # switcher and the hreflang alternates point at them (templatetags/articles.py).
+        context["language_urls"] = {
+            version.language: version.url_in(version.language)
+            for version in (article, translated)
+            if version is not None
+        }
+        context["canonical_path"] = context["language_urls"][article.language]
+        if translated is not None:
+            context["translated_url"] = context["language_urls"][translated.language]
         return context
 
 
-def related_articles(article, limit=RELATED_ARTICLES):
-    """Published articles sharing most topics and organisations with `article`.
+def related_articles(article, language=None, limit=RELATED_ARTICLES):
+    """Published articles sharing most topics and organisations with `article`, each
+    story once in `language` (default: the active one) where it has that version, never
+    the article's translation.
 
     One query over the two through-tables: the candidates are found through the
     through-tables' tag index (subqueries), and each join is narrowed to the shared
@@ -115,22 +153,37 @@ def related_articles(article, limit=RELATED_ARTICLES):
     counts = [Count(join, distinct=True) for join in joins]
     return list(
         Article.objects.published()
+        .for_language(language or get_language())
         .filter(candidates)
-        .exclude(pk=article.pk)
+        .exclude(pk__in=[pk for pk in (article.pk, article.translation_id) if pk])
         .annotate(**joins)
         .annotate(shared=sum(counts[1:], counts[0]))
         .select_related("section")
-        .only("title", "slug", "published_at", "section__name", "section__slug")
+        .only(
+            "title",
+            "slug",
+            "language",
+            "published_at",
+            "section__name",
+            "section__name_zh_hant",
+            "section__slug",
+        )
         .order_by("-shared", "-published_at", "-id")[:limit]
     )
 
 
-def neighbours(article):
-    """The published articles just before and just after `article` (None at the ends).
+def neighbours(article, language=None):
+    """The published articles just before and just after `article` (None at the ends),
+    among the stories in `language` (for_language), never its own translation.
     A draft being previewed has no place in the sequence yet."""
     if not article.is_published:
         return None, None
-    published = Article.objects.published().only("title", "slug", "published_at")
+    published = (
+        Article.objects.published()
+        .for_language(language or get_language())
+        .exclude(pk=article.translation_id)
+        .only("title", "slug", "language", "published_at")
+    )
     at = article.published_at
     previous = (
         published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=article.pk))
@@ -157,7 +210,10 @@ class FilteredArticleListView(ArticleCardsMixin, ListView):
 
     def get_queryset(self):
         self.object = get_object_or_404(self.get_object_queryset(), slug=self.kwargs["slug"])
-        return super().get_queryset().filter(**{self.lookup: self.object})
+        return super().get_queryset()
+
+    def filter_articles(self, articles):
+        return articles.filter(**{self.lookup: self.object})
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
@@ -230,7 +286,7 @@ class SearchView(ListView):
     paginate_by = settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        self.search = ArticleSearch.from_query_dict(self.request.GET)
+        self.search = ArticleSearch.from_query_dict(self.request.GET, language=get_language())
         return self.search.results()
 
     def paginate_queryset(self, queryset, page_size):

@@ -1,9 +1,10 @@
 """The site's URLs plus /bench/reference/: the floor every page is compared with."""
-from django.urls import include, path
+from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from articles.models import Section
+from hkai_site import urls as site_urls
 
 
 class ReferenceView(TemplateView):
@@ -16,7 +17,8 @@ class ReferenceView(TemplateView):
         return super().get_context_data(section=Section.objects.first(), **kwargs)
 
 
+# The site's patterns are extended, not include()d: i18n_patterns must stay in a root URLconf.
 urlpatterns = [
     path("bench/reference/", never_cache(ReferenceView.as_view()), name="bench_reference"),
-    path("", include("hkai_site.urls")),
+    *site_urls.urlpatterns,
 ]

@@ -7,12 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsroomAdminSite(admin.AdminSite):
-    site_header = "HKAI newsroom"
-    site_title = "HKAI newsroom"
-    index_title = "Articles, sections and tags"
+    site_header = _("HKAI newsroom")
+    site_title = _("HKAI newsroom")
+    index_title = _("Articles, sections and tags")
 
     def get_urls(self):
         urls = [u for u in super().get_urls() if getattr(u, "name", None) != "view_on_site"]
@@ -30,11 +31,11 @@ class NewsroomAdminSite(admin.AdminSite):
         try:
             model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
         except (ValueError, ContentType.DoesNotExist):
-            raise Http404("No such content type.")
+            raise Http404(_("No such content type."))
         model_admin = self._registry.get(model)
         if model_admin is None:
-            raise Http404("Not managed in this admin.")
+            raise Http404(_("Not managed in this admin."))
         obj = model_admin.get_object(request, unquote(object_id))
         if obj is None or not model_admin.has_view_or_change_permission(request, obj):
-            raise Http404("No such object.")
+            raise Http404(_("No such object."))
         return shortcut(request, content_type_id, object_id)

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hkai_site.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the URL only (/zh-hant/... or none: English); see hkai_site/locale.py.
+    "hkai_site.locale.URLLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,6 +168,15 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Hong_Kong")
 USE_I18N = True
 USE_TZ = True
+
+# English and Traditional Chinese (Hong Kong). English keeps the unprefixed URLs; Chinese
+# pages live under /zh-hant/ (i18n_patterns in hkai_site/urls.py). The catalogue is
+# locale/zh_Hant/LC_MESSAGES/django.po, compiled by `manage.py compile_translations`.
+LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as the site writes them in English ("25 November 2026"); Chinese uses Django's
+# zh_Hant formats ("2026年11月25日").
+FORMAT_MODULE_PATH = ["hkai_site.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -19,8 +20,12 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots_txt"),
-    path("", include("articles.urls")),
 ]
+
+# The readers' site in each language: English at the unprefixed URLs, Chinese under
+# /zh-hant/ (feeds too). The admin, the sitemap (which lists both) and robots.txt stay
+# unprefixed. The language comes from the URL only: see hkai_site/locale.py.
+urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=False)
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

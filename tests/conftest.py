@@ -3,8 +3,9 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, Author, Organisation, Section, Topic
 from articles.roles import EDITORS, WRITERS, ensure_roles
@@ -89,3 +90,28 @@ def organisation(db):
 @pytest.fixture
 def topic(db):
     return Topic.objects.create(name="fintech")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """The Chinese catalogue compiled from the .po, as `make test` does, so that a plain
+    `pytest` after editing the .po tests the edit (before any test loads the catalogue)."""
+    from articles.management.commands.compile_translations import (
+        catalogues,
+        compile_catalogue,
+        is_stale,
+    )
+
+    for po_path in catalogues():
+        if is_stale(po_path):
+            compile_catalogue(po_path)
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Each test starts and ends in English. LocaleMiddleware activates the URL's language
+    for the thread and leaves it active after the response, so a request to /zh-hant/...
+    would otherwise make the next reverse() in the test (or in the next test) Chinese."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -52,6 +52,8 @@ def add_post(section, **extra):
         "slug": "cyberport-ai-lab",
         "standfirst": "",
         "body": "A **new** lab.",
+        # The language select always sends a value (English is preselected).
+        "language": "en",
         "section": str(section.pk),
         "hero_image_alt": "",
         "new_topics": "",

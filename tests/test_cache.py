@@ -10,13 +10,14 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import override_settings
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_cookie
 
 from articles.cache import generation_cached, invalidate_page_cache
 from articles.models import Article, Author, Organisation, Section, Topic
+from hkai_site import urls as site_urls
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 
@@ -99,7 +100,8 @@ urlpatterns = [
     path("t/never/", never_cache(plain_view)),
     path("t/vary-cookie/", vary_on_cookie(plain_view)),
     path("t/404/", not_found_view),
-    path("", include("hkai_site.urls")),
+    # Extended, not include()d: i18n_patterns must stay in a root URLconf.
+    *site_urls.urlpatterns,
 ]
 
 

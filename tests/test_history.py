@@ -36,6 +36,7 @@ def story(writer, section, topic, organisation):
         admin_url("add"),
         {
             "title": "First title", "slug": "first-title", "standfirst": "", "body": "First body.",
+            "language": "en",
             "section": str(section.pk), "topics": [str(topic.pk)],
             "organisations": [str(organisation.pk)], "authors": [str(writer.author.pk)],
             "new_topics": "", "hero_image_alt": "",

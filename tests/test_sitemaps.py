@@ -43,16 +43,20 @@ def content(make_article, section):
 def test_sitemap_lists_published_pages_with_lastmod(client, content):
     entries = sitemap_entries(client)
     base = "http://testserver"
-    expected = {
-        base + "/",
-        base + "/articles/",
-        base + "/organisations/",
-        base + "/topics/",
-        base + "/articles/public-one/",
-        base + "/sections/government-initiatives/",
-        base + "/organisations/astri/",
-        base + "/topics/香港ai/",
+    pages = {
+        "/",
+        "/articles/",
+        "/organisations/",
+        "/topics/",
+        "/sections/government-initiatives/",
+        "/organisations/astri/",
+        "/topics/香港ai/",
     }
+    # Every page in English and in Chinese (/zh-hant/...); the article, written in English,
+    # once at its own address (its Chinese-interface page is not a translation).
+    expected = {base + path for path in pages}
+    expected |= {base + "/zh-hant" + path for path in pages}
+    expected |= {base + "/articles/public-one/"}
     assert set(entries) == expected
     for loc, lastmod in entries.items():
         assert lastmod is not None and lastmod.text, loc

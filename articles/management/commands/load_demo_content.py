@@ -8,7 +8,10 @@ are the owner's and live in one place.
 The rule for reruns: create what is missing, leave what exists alone. Records are
 matched by slug (sections also by name, tags by name ignoring case, accounts by
 username), and an existing record is never changed, so a second run changes nothing
-and never undoes an editor's work. To start over on SQLite, delete db.sqlite3.
+and never undoes an editor's work. The one exception only adds: a section, organisation
+or topic without a Chinese name gets the launch content's (sites loaded before there
+were Chinese names get them; a name an editor wrote is kept). To start over on SQLite,
+delete db.sqlite3.
 """
 import json
 import os
@@ -131,7 +134,15 @@ class Command(BaseCommand):
         if section is None:
             section = Section.objects.create(**data)
             self.created["sections"] += 1
+        else:
+            self.add_chinese_name(section, data)
         return section
+
+    def add_chinese_name(self, record, data):
+        """Fill in the Chinese name of an existing record that has none; never replace one."""
+        if data.get("name_zh_hant") and not record.name_zh_hant:
+            record.name_zh_hant = data["name_zh_hant"]
+            record.save(update_fields=["name_zh_hant"])
 
     def organisation(self, data):
         return self.tag(Organisation, data, "organisations")
@@ -145,6 +156,8 @@ class Command(BaseCommand):
         if tag is None:
             tag = model.objects.create(**data)
             self.created[counter] += 1
+        else:
+            self.add_chinese_name(tag, data)
         return tag
 
     def article(self, data, body, now, sections, organisations, topics, authors):
