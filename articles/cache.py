@@ -50,6 +50,9 @@ PAGE_KEY_PREFIX = "page-cache:page"
 STORED_HEADERS = {
     "content-type", "content-language", "content-disposition", "link", "x-frame-options",
     "x-robots-tag", "x-content-type-options", "referrer-policy", "last-modified",
+    # Added by django-csp, which sits inside this middleware: without storing it a hit would
+    # go out with no Content-Security-Policy at all.
+    "content-security-policy", "content-security-policy-report-only",
 }
 _UNCACHEABLE_CONTROL = ("private", "no-cache", "no-store", "max-age=0")
 

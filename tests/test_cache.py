@@ -137,6 +137,17 @@ class TestHits:
         head = client.head(url)
         assert head["X-Cache"] == "HIT" and head.content == b""
 
+    def test_a_hit_carries_the_same_security_headers_as_the_miss(self, page_cache, client, make_article):
+        article = make_article()
+        miss, state = get(client, article.get_absolute_url())
+        assert state == "MISS"
+        hit, state = get(client, article.get_absolute_url())
+        assert state == "HIT"
+        for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
+                       "Referrer-Policy", "Cross-Origin-Opener-Policy", "Content-Language"):
+            assert miss.get(header), header
+            assert hit.get(header) == miss.get(header), header
+
 
 @pytest.mark.django_db
 class TestInvalidation:
