@@ -6,21 +6,48 @@ added to a draft or a scheduled article must not reveal it, so their pages, list
 and sitemap entries all go through `in_use()`, which counts published articles only.
 """
 from django.conf import settings
-from django.db.models import Case, Count, FilteredRelation, Q, When
+from django.db.models import Count, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .cache import generation_cached
 from .models import Article, ArticleOrganisation, ArticleTopic, Organisation, Section, Topic
+from .pagination import ArticlePaginator
 from .search import ArticleSearch
 
 # How many related articles an article page shows, and how many topics and
 # organisations the front page lists.
 RELATED_ARTICLES = 4
 FRONT_PAGE_TAGS = 12
+# Related articles are ranked among this many published articles nearest in time to the
+# article (half before, half after): ranking every article sharing a popular topic
+# counts tens of thousands of links (bench/RESULTS.md).
+RELATED_CANDIDATES = 2000
+# Topics and organisations per page of their directories.
+DIRECTORY_PAGE_SIZE = 120
 
 
-class PublishedArticlesMixin:
+class CachedCountMixin:
+    """Listings whose total is counted once per content generation (articles/pagination.py)."""
+
+    paginator_class = ArticlePaginator
+
+    def count_key(self):
+        """What the listing's total depends on besides content: the page, its object, the
+        language (lists may be per language)."""
+        obj = getattr(self, "object", None)
+        return f"{self.request.resolver_match.view_name}:{obj.pk if obj else ''}:{get_language()}"
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return self.paginator_class(
+            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
+            count_key=self.count_key(), **kwargs,
+        )
+
+
+class PublishedArticlesMixin(CachedCountMixin):
     """Published articles, newest first, with what a listing shows prefetched."""
 
     def get_paginate_by(self, queryset):
@@ -49,17 +76,20 @@ class HomeView(ArticleCardsMixin, TemplateView):
         latest = articles.exclude(pk=lead.pk) if lead else articles.none()
         context["lead"] = lead
         context["latest"] = latest[: settings.ARTICLES_PER_PAGE]
-        context["sections"] = Section.objects.annotate(
-            num_articles=Count(
-                "articles", filter=Article.published_q(prefix="articles__"), distinct=True
-            )
+        # Counts over every article: once per content generation, like the tags' below.
+        context["sections"] = generation_cached(
+            "home:sections",
+            lambda: list(
+                Section.objects.annotate(
+                    num_articles=Count(
+                        "articles", filter=Article.published_q(prefix="articles__"), distinct=True
+                    )
+                )
+            ),
         )
-        context["organisations"] = Organisation.objects.in_use().order_by(
-            "-num_articles", "name"
-        )[:FRONT_PAGE_TAGS]
-        context["topics"] = Topic.objects.in_use().order_by("-num_articles", "name")[
-            :FRONT_PAGE_TAGS
-        ]
+        # Counted once per content generation (HKAITagBase.published_directory).
+        context["organisations"] = Organisation.most_covered(FRONT_PAGE_TAGS)
+        context["topics"] = Topic.most_covered(FRONT_PAGE_TAGS)
         return context
 
 
@@ -79,19 +109,25 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        context["related_articles"] = related_articles(article)
+        # The same for every reader until content changes: once per content generation.
+        context["related_articles"] = generation_cached(
+            f"related:{article.pk}", lambda: related_articles(article)
+        )
         context["previous_article"], context["next_article"] = neighbours(article)
         return context
 
 
-def related_articles(article, limit=RELATED_ARTICLES):
-    """Published articles sharing most topics and organisations with `article`.
+def related_articles(article, limit=RELATED_ARTICLES, candidates=RELATED_CANDIDATES):
+    """Published articles sharing most topics and organisations with `article`, among the
+    `candidates` published articles nearest to it in time (half before, half after).
 
-    One query over the two through-tables: the candidates are found through the
-    through-tables' tag index (subqueries), and each join is narrowed to the shared
+    One query over the two through-tables: the candidates sharing a tag are found through
+    the through-tables' tag index (subqueries), and each join is narrowed to the shared
     tags (FilteredRelation), so the counts rank candidates without multiplying rows.
     taggit's similar_objects() runs a query per tag type and ranks in Python, which
-    is slow at scale (taggit #751).
+    is slow at scale (taggit #751). The time window keeps the count bounded: a popular
+    topic has tens of thousands of articles, and coverage from the same period is what a
+    reader wants next anyway.
     """
     # Iterating .all() uses the prefetch cache from for_listing(): no query here.
     shared_tags = {
@@ -105,17 +141,31 @@ def related_articles(article, limit=RELATED_ARTICLES):
     shared_tags = {links: (through, ids) for links, (through, ids) in shared_tags.items() if ids}
     if not shared_tags:
         return []
-    candidates = Q()
+    sharing = Q()
     joins = {}
     for links, (through, ids) in shared_tags.items():
-        candidates |= Q(pk__in=through.objects.filter(tag__in=ids).values("content_object"))
+        sharing |= Q(pk__in=through.objects.filter(tag__in=ids).values("content_object"))
         joins[f"shared_{links}"] = FilteredRelation(
             links, condition=Q(**{f"{links}__tag__in": ids})
         )
+    # Two index-only scans of the publication-order index, on either side of the article
+    # (a draft being previewed sits at "now").
+    published = Article.objects.published()
+    at, pk = (article.published_at, article.pk) if article.is_published else (None, None)
+    if at is None:
+        before, after = published, published.none()
+    else:
+        before = published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        after = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+    half = max(1, candidates // 2)
+    nearest = Q(
+        pk__in=before.order_by("-published_at", "-id").values("pk")[:half]
+    ) | Q(pk__in=after.order_by("published_at", "id").values("pk")[:half])
     counts = [Count(join, distinct=True) for join in joins]
     return list(
-        Article.objects.published()
-        .filter(candidates)
+        published
+        .filter(nearest)
+        .filter(sharing)
         .exclude(pk=article.pk)
         .annotate(**joins)
         .annotate(shared=sum(counts[1:], counts[0]))
@@ -163,51 +213,86 @@ class FilteredArticleListView(ArticleCardsMixin, ListView):
         return super().get_context_data(object=self.object, **kwargs)
 
 
+class TagArticleListView(FilteredArticleListView):
+    """A topic's or organisation's page: public once a published article carries it."""
+
+    def get_object_queryset(self):
+        # An EXISTS probe, not in_use()'s count over all of the tag's links.
+        return self.model.objects.public()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The number of published articles carrying the tag is the listing's total.
+        self.object.num_articles = context["paginator"].count
+        return context
+
+
 class SectionDetailView(FilteredArticleListView):
     model = Section
     lookup = "section"
     template_name = "articles/section_detail.html"
 
 
-class OrganisationDetailView(FilteredArticleListView):
+class OrganisationDetailView(TagArticleListView):
     model = Organisation
     lookup = "organisations"
     template_name = "articles/organisation_detail.html"
 
-    def get_object_queryset(self):
-        return Organisation.objects.in_use()
 
-
-class TopicDetailView(FilteredArticleListView):
+class TopicDetailView(TagArticleListView):
     model = Topic
     lookup = "topics"
     template_name = "articles/topic_detail.html"
 
-    def get_object_queryset(self):
-        return Topic.objects.in_use()
+
+class TagDirectoryView(ListView):
+    """Every tag in use with its count, a page at a time: the entries and counts come from
+    `published_directory()` (once per content generation), then one query for the page's
+    tags."""
+
+    model = None
+    paginate_by = DIRECTORY_PAGE_SIZE
+
+    def get_queryset(self):
+        return self.model.published_directory()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, entries, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = self.model.with_counts(entries)
+        return paginator, page, page.object_list, is_paginated
 
 
-class OrganisationListView(ListView):
+class OrganisationListView(TagDirectoryView):
     """The directory: organisations with published articles, grouped by kind in the
-    order the kinds are declared (government first), with their counts."""
+    order the kinds are declared (government first), with their counts. Each kind in
+    the jump list links to the page where it starts."""
 
+    model = Organisation
     template_name = "articles/organisation_list.html"
     context_object_name = "organisations"
 
-    def get_queryset(self):
-        kind_order = Case(
-            *[When(kind=kind, then=i) for i, kind in enumerate(Organisation.Kind.values)],
-            default=len(Organisation.Kind.values),
-        )
-        return Organisation.objects.in_use().order_by(kind_order, "name")
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        labels = dict(Organisation.Kind.choices)
+        kinds = {}
+        for position, (_pk, _count, _name, kind) in enumerate(self.object_list):
+            if kind not in kinds:
+                page = position // self.paginate_by + 1
+                kinds[kind] = {
+                    "number": Organisation.number_of_kind(kind),
+                    "label": labels.get(kind, kind),
+                    "page": page,
+                    "count": 0,
+                }
+            kinds[kind]["count"] += 1
+        context["directory_kinds"] = list(kinds.values())
+        return context
 
 
-class TopicListView(ListView):
+class TopicListView(TagDirectoryView):
+    model = Topic
     template_name = "articles/topic_list.html"
     context_object_name = "topics"
-
-    def get_queryset(self):
-        return Topic.objects.in_use().order_by("name")
 
 
 class RobotsTxtView(TemplateView):
