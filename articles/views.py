@@ -5,10 +5,13 @@ Topics and organisations are public only once a published article carries them: 
 added to a draft or a scheduled article must not reveal it, so their pages, lists, feeds
 and sitemap entries all go through `in_use()`, which counts published articles only.
 """
+import hashlib
+
 from django.conf import settings
 from django.db.models import Count, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -306,7 +309,7 @@ class RobotsTxtView(TemplateView):
         return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
 
 
-class SearchView(ListView):
+class SearchView(CachedCountMixin, ListView):
     """Search published articles by topics, organisations, section and words: the parsing,
     matching, ranking and facets live in articles/search.py."""
 
@@ -318,6 +321,12 @@ class SearchView(ListView):
         self.search = ArticleSearch.from_query_dict(self.request.GET)
         return self.search.results()
 
+    def count_key(self):
+        # The search as its canonical parameters (cleaned, deduplicated), hashed: the count
+        # and facets of a repeated search are computed once per content generation.
+        params = urlencode(self.search.params())
+        return f"search:{hashlib.sha256(params.encode()).hexdigest()}:{get_language()}"
+
     def paginate_queryset(self, queryset, page_size):
         # A search link with a stale or mangled page number (page=abc, page=99999) shows the
         # nearest page instead of a 404: readers reach these from old links and bookmarks.
@@ -328,10 +337,12 @@ class SearchView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
+        ranked_limit = self.search.ranked_limit
         context.update(
             search=self.search,
             active_filters=self.search.active_filters(),
-            facets=self.search.facets(),
+            facets=generation_cached(f"facets:{self.count_key()}", self.search.facets),
+            results_limited=ranked_limit is not None and page.paginator.count >= ranked_limit,
             previous_page_url=(
                 self.search.url(page=page.previous_page_number()) if page.has_previous() else ""
             ),

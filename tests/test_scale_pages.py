@@ -255,3 +255,50 @@ def test_bulk_publish_shows_on_the_next_anonymous_request(client, editor, make_a
         assert response["X-Cache"] == "MISS"
         assert "Bulk draft 0" in html(response) and "Bulk draft 1" in html(response)
         cache.clear()
+
+
+# ---------------------------------------------------------------- search
+
+
+@pytest.mark.django_db
+def test_search_ranks_the_newest_matches_only(client, make_article, monkeypatch):
+    from articles import search
+
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    now = timezone.now()
+    oldest = make_article(title="Privacy rules", topics=["law"], published_at=now - timedelta(days=9))
+    for n in range(4):
+        make_article(title=f"Story {n}", body="A word on privacy.", topics=["data"],
+                     published_at=now - timedelta(days=n))
+    make_article(title="Secret privacy", status=Article.Status.DRAFT)
+    response = client.get(reverse("articles:search"), {"q": "privacy"})
+    page = html(response)
+    # The three newest matches, ranked among themselves; the older title match is out.
+    assert [a.title for a in response.context["articles"]] == ["Story 0", "Story 1", "Story 2"]
+    assert response.context["paginator"].count == 3
+    assert "newest 3 matching articles" in page
+    assert oldest.title not in page and "Secret privacy" not in page
+    # Facets count within those results.
+    topics = {item.name: item.num_articles for item in response.context["facets"][0].items}
+    assert topics == {"data": 3}
+    # Narrower searches are not limited.
+    response = client.get(reverse("articles:search"), {"q": "privacy rules"})
+    assert [a.title for a in response.context["articles"]] == ["Privacy rules"]
+    assert "matching articles, best match first" not in html(response)
+
+
+@pytest.mark.django_db
+def test_search_count_and_facets_once_per_generation(fragment_cache, client, make_article, commit):
+    with commit():
+        make_article(title="Fintech one", topics=["fintech"])
+    url = reverse("articles:search")
+    client.get(url, {"q": "fintech"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"q": "fintech"})
+    assert response.context["paginator"].count == 1
+    assert "COUNT(" not in sql_of(queries)
+    with commit():
+        make_article(title="Fintech two", topics=["fintech"])
+    response = client.get(url, {"q": "fintech"})
+    assert response.context["paginator"].count == 2
+    assert response.context["facets"][0].items[0].num_articles == 2
