@@ -106,18 +106,44 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        # Staff follow the admin's "view on site" link to preview drafts.
-        return Article.objects.visible_to(self.request.user).for_listing()
+        # Staff follow the admin's "view on site" link to preview drafts. The page shows
+        # the rendered body, not its Markdown source.
+        return Article.objects.visible_to(self.request.user).for_listing().defer("body")
+
+    def get_object(self, queryset=None):
+        """The article with its tags, related articles and neighbours. For readers these
+        are the same until content changes: six queries once per content generation, then
+        one cache read (what an uncached article page costs is mostly those queries,
+        bench/RESULTS.md). Staff previews are always read afresh."""
+        user = self.request.user
+        if user.is_authenticated and user.is_staff:
+            article = super().get_object(queryset)
+            self.neighbourhood = article_neighbourhood(article)
+            return article
+
+        def compute():
+            article = super(ArticleDetailView, self).get_object(queryset)
+            return article, article_neighbourhood(article)
+
+        slug_key = hashlib.sha256(self.kwargs[self.slug_url_kwarg].encode()).hexdigest()
+        article, self.neighbourhood = generation_cached(
+            f"article-page:{slug_key}:{get_language()}", compute
+        )
+        return article
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        article = self.object
-        # The same for every reader until content changes: once per content generation.
-        context["related_articles"] = generation_cached(
-            f"related:{article.pk}", lambda: related_articles(article)
-        )
-        context["previous_article"], context["next_article"] = neighbours(article)
+        (
+            context["related_articles"],
+            context["previous_article"],
+            context["next_article"],
+        ) = self.neighbourhood
         return context
+
+
+def article_neighbourhood(article):
+    """(related articles, previous article, next article)."""
+    return (related_articles(article), *neighbours(article))
 
 
 def related_articles(article, limit=RELATED_ARTICLES, candidates=RELATED_CANDIDATES):

@@ -302,3 +302,60 @@ def test_search_count_and_facets_once_per_generation(fragment_cache, client, mak
     response = client.get(url, {"q": "fintech"})
     assert response.context["paginator"].count == 2
     assert response.context["facets"][0].items[0].num_articles == 2
+
+
+# ---------------------------------------------------------------- article page
+
+
+@pytest.mark.django_db
+class TestArticlePageData:
+    def test_readers_get_the_article_once_per_generation(
+        self, fragment_cache, client, make_article, commit
+    ):
+        with commit():
+            article = make_article(title="First headline", topics=["robotics"])
+            make_article(title="Kindred", topics=["robotics"])
+        url = article.get_absolute_url()
+        assert "First headline" in html(client.get(url))
+        with CaptureQueriesContext(connection) as queries:
+            page = html(client.get(url))
+        assert "Kindred" in page  # related, from the cache too
+        assert not [q for q in queries.captured_queries if "articles_" in q["sql"]]
+        with commit():
+            article.title = "Second headline"
+            article.save()
+        assert "Second headline" in html(client.get(url))
+
+    def test_scheduled_article_is_found_when_its_time_comes(
+        self, fragment_cache, client, make_article, commit
+    ):
+        when = timezone.now() + timedelta(hours=1)
+        with commit():
+            article = make_article(title="Embargoed", published_at=when)
+        url = article.get_absolute_url()
+        assert client.get(url).status_code == 404
+        assert client.get(url).status_code == 404
+        with mock.patch("django.utils.timezone.now", return_value=when + timedelta(seconds=1)):
+            assert "Embargoed" in html(client.get(url))
+
+    def test_staff_previews_never_use_or_fill_the_readers_cache(
+        self, fragment_cache, client, make_article, editor, commit
+    ):
+        with commit():
+            draft = make_article(title="Draft story", status=Article.Status.DRAFT)
+        client.force_login(editor)
+        assert "Draft story" in html(client.get(draft.get_absolute_url()))
+        assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_tag_prefetch_gives_each_article_its_tags_in_name_order(make_article, django_assert_num_queries):
+    first = make_article(topics=["zeta", "alpha", "香港AI"], organisations=["Org B", "Org A"])
+    second = make_article(topics=["alpha"])
+    make_article(topics=["beta"], status=Article.Status.DRAFT)
+    with django_assert_num_queries(4):  # articles, authors, topics, organisations
+        articles = {a.pk: a for a in Article.objects.for_listing().filter(pk__in=[first.pk, second.pk])}
+        topics = {pk: [t.name for t in a.topics.all()] for pk, a in articles.items()}
+        organisations = {pk: [o.name for o in a.organisations.all()] for pk, a in articles.items()}
+    assert topics == {first.pk: ["alpha", "zeta", "香港AI"], second.pk: ["alpha"]}
+    assert organisations == {first.pk: ["Org A", "Org B"], second.pk: []}

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
+from ..cache import generation_cached
 from ..models import Section
 
 register = template.Library()
@@ -88,6 +89,7 @@ def page_range(page_obj):
 
 @register.simple_tag
 def navigation_sections():
-    """The sections for the main navigation (one small query per page)."""
-    return Section.objects.only("name", "slug")
+    """The sections for the main navigation: one small query, once per content generation
+    (every page shows them)."""
+    return generation_cached("navigation-sections", lambda: list(Section.objects.only("name", "slug")))
 
