@@ -73,12 +73,11 @@ class HomeView(ArticleCardsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        articles = self.get_queryset()
-        # The newest featured article leads; with none featured, the newest article does.
-        lead = articles.order_by("-featured", "-published_at", "-id").first()
-        latest = articles.exclude(pk=lead.pk) if lead else articles.none()
-        context["lead"] = lead
-        context["latest"] = latest[: settings.ARTICLES_PER_PAGE]
+        # Eight queries and their prefetching, the same for every reader until content
+        # changes: once per content generation.
+        context["lead"], context["latest"] = generation_cached(
+            f"home:articles:{settings.ARTICLES_PER_PAGE}:{get_language()}", self.lead_and_latest
+        )
         # Counts over every article: once per content generation, like the tags' below.
         context["sections"] = generation_cached(
             "home:sections",
@@ -94,6 +93,19 @@ class HomeView(ArticleCardsMixin, TemplateView):
         context["organisations"] = Organisation.most_covered(FRONT_PAGE_TAGS)
         context["topics"] = Topic.most_covered(FRONT_PAGE_TAGS)
         return context
+
+
+    def lead_and_latest(self):
+        articles = self.get_queryset()
+        size = settings.ARTICLES_PER_PAGE
+        # The newest featured article leads; with none featured, the newest article does.
+        # Two newest-first walks down indexes (ordering by "-featured" first sorted every
+        # published article: 200 ms at 100,000).
+        lead = articles.filter(featured=True).first()
+        newest = list(articles[: size + 1])
+        if lead is None:
+            return (newest[0], newest[1:]) if newest else (None, [])
+        return lead, [article for article in newest if article.pk != lead.pk][:size]
 
 
 class ArticleListView(ArticleCardsMixin, ListView):

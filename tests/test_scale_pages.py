@@ -359,3 +359,22 @@ def test_tag_prefetch_gives_each_article_its_tags_in_name_order(make_article, dj
         organisations = {pk: [o.name for o in a.organisations.all()] for pk, a in articles.items()}
     assert topics == {first.pk: ["alpha", "zeta", "香港AI"], second.pk: ["alpha"]}
     assert organisations == {first.pk: ["Org A", "Org B"], second.pk: []}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["home", "article_list"])
+def test_cached_listings_show_a_new_article_on_the_next_request(
+    fragment_cache, client, make_article, commit, name
+):
+    with commit():
+        make_article(title="Older story")
+    url = reverse(f"articles:{name}")
+    assert "Older story" in html(client.get(url))
+    with CaptureQueriesContext(connection) as queries:
+        html(client.get(url))
+    assert not [q for q in queries.captured_queries if "articles_article" in q["sql"]]
+    with commit():
+        make_article(title="Breaking story", published_at=timezone.now())
+        make_article(title="Draft story", status=Article.Status.DRAFT)
+    page = html(client.get(url))
+    assert "Breaking story" in page and "Older story" in page and "Draft story" not in page
