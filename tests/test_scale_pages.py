@@ -378,3 +378,18 @@ def test_cached_listings_show_a_new_article_on_the_next_request(
         make_article(title="Draft story", status=Article.Status.DRAFT)
     page = html(client.get(url))
     assert "Breaking story" in page and "Older story" in page and "Draft story" not in page
+
+
+@pytest.mark.django_db
+def test_generation_cache_tag_renders_once_per_generation_and_key(fragment_cache, commit):
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        '{% load articles %}{% generation_cache "t" key %}{{ value }}{% endgeneration_cache %}'
+    )
+    assert template.render({"key": 1, "value": "first"}) == "first"
+    assert template.render({"key": 1, "value": "second"}) == "first"
+    assert template.render({"key": 2, "value": "other key"}) == "other key"
+    with commit():
+        Topic.objects.create(name="a change")
+    assert template.render({"key": 1, "value": "after a change"}) == "after a change"
