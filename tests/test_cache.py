@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_cookie
 
-from articles.cache import generation_cached, invalidate_page_cache
+from articles.cache import LOCAL_VALUES, generation_cached, invalidate_page_cache
 from articles.models import Article, Author, Organisation, Section, Topic
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
@@ -51,6 +51,7 @@ def page_cache(request):
         FRAGMENT_CACHE_ENABLED=True,
     ):
         cache.clear()
+        LOCAL_VALUES.clear()
         yield request.param
         cache.clear()
 

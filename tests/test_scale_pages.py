@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import views
+from articles.cache import LOCAL_VALUES
 from articles.models import Article, Organisation, Topic
 from articles.pagination import ArticlePaginator
 from articles.views import related_articles
@@ -30,6 +31,7 @@ def fragment_cache(request):
         pytest.skip(reason)
     with override_settings(CACHES={"default": BACKENDS[request.param]}, FRAGMENT_CACHE_ENABLED=True):
         cache.clear()
+        LOCAL_VALUES.clear()
         yield request.param
         cache.clear()
 
@@ -242,6 +244,7 @@ def test_bulk_publish_shows_on_the_next_anonymous_request(client, editor, make_a
     with override_settings(CACHES={"default": BACKENDS["locmem"]}, PAGE_CACHE_ENABLED=True,
                            FRAGMENT_CACHE_ENABLED=True):
         cache.clear()
+        LOCAL_VALUES.clear()
         assert "Bulk draft" not in html(reader.get(url))
         assert reader.get(url)["X-Cache"] == "HIT"
         client.force_login(editor)
@@ -393,3 +396,22 @@ def test_generation_cache_tag_renders_once_per_generation_and_key(fragment_cache
     with commit():
         Topic.objects.create(name="a change")
     assert template.render({"key": 1, "value": "after a change"}) == "after a change"
+
+
+@pytest.mark.django_db
+def test_values_kept_by_this_process_follow_a_change_made_by_another_server(
+    fragment_cache, client, make_article, commit
+):
+    with commit():
+        topic = Topic.objects.create(name="robotics")
+        make_article(topics=[topic])
+    url = reverse("articles:topic_list")
+    for _ in range(2):  # the second request reuses this process's copy of the counts
+        assert re.search(r">robotics <span class=\"count\"><span[^>]*>\(</span>1<", html(client.get(url)))
+    # Another app server publishes (here: outside a commit, so this process's signal
+    # does nothing) and bumps the shared generation: this process's copy is now old.
+    make_article(topics=[topic])
+    from articles.cache import invalidate_page_cache
+
+    invalidate_page_cache()
+    assert re.search(r">robotics <span class=\"count\"><span[^>]*>\(</span>2<", html(client.get(url)))
