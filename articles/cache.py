@@ -29,6 +29,7 @@ With the local-memory cache (no REDIS_URL) the cache is per process: correct for
 process (runserver), not for several gunicorn workers; gunicorn.conf.py switches the page
 and fragment caches off in that case.
 """
+import contextvars
 import hashlib
 import logging
 import time
@@ -128,6 +129,22 @@ def timeout_until(next_publication, timeout):
     return min(timeout, max(1, int(next_publication - timezone.now().timestamp())))
 
 
+# Within one request, the content state read once (by the page cache middleware or the
+# first generation_cached call) serves every later generation_cached call; and values
+# already fetched by this process for that generation are reused without a round trip
+# (LOCAL_VALUES, small and bounded). Outside a request (commands, shells) every call reads
+# the shared cache.
+_request_state = contextvars.ContextVar("hkai_content_state", default=None)
+LOCAL_VALUES = {}
+LOCAL_VALUES_MAX = 500
+
+
+def _remember_locally(key, generation, value):
+    if len(LOCAL_VALUES) >= LOCAL_VALUES_MAX:
+        LOCAL_VALUES.clear()  # simpler than LRU; refilled from the shared cache
+    LOCAL_VALUES[key] = (generation, value)
+
+
 def generation_cached(name, compute, timeout=None):
     """compute(), computed once per content generation for all app servers.
 
@@ -138,19 +155,35 @@ def generation_cached(name, compute, timeout=None):
     if not settings.FRAGMENT_CACHE_ENABLED:
         return compute()
     timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+    # As for pages: the generation is stored in the value, so that one MGET fetches value,
+    # generation and schedule (pages call this several times: one round trip each).
+    key = f"page-cache:fragment:{name}"
+    request_state = _request_state.get()
     try:
-        generation, next_publication = content_state()
-        key = f"page-cache:fragment:{generation}:{name}"
-        value = cache.get(key)
+        if request_state:
+            generation, next_publication = request_state["state"]
+            local = LOCAL_VALUES.get(key)
+            if local is not None and local[0] == generation:
+                return local[1]
+            stored = cache.get(key)
+        else:
+            values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY, key])
+            generation, next_publication = content_state(values)
+            stored = values.get(key)
+            if request_state is not None:
+                request_state["state"] = (generation, next_publication)
     except Exception:
         logger.exception("Cache unavailable; computing %s", name)
         return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, timeout_until(next_publication, timeout))
-        except Exception:
-            logger.exception("Could not cache %s", name)
+    if stored is not None and stored[0] == generation:
+        if request_state is not None:
+            _remember_locally(key, generation, stored[1])
+        return stored[1]
+    value = compute()
+    try:
+        cache.set(key, (generation, value), timeout_until(next_publication, timeout))
+    except Exception:
+        logger.exception("Could not cache %s", name)
     return value
 
 
@@ -176,6 +209,14 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # One content state per request for generation_cached (see _request_state).
+        token = _request_state.set({})
+        try:
+            return self.respond(request)
+        finally:
+            _request_state.reset(token)
+
+    def respond(self, request):
         if not self.applies_to(request):
             return self.get_response(request)
         key = page_key(request)  # outside the try: a bad Host must answer 400, as usual
@@ -185,6 +226,7 @@ class PageCacheMiddleware:
         except Exception:
             logger.exception("Page cache unavailable; serving uncached")
             return self.get_response(request)
+        _request_state.get()["state"] = (generation, next_publication)
 
         stored = values.get(key)
         if stored is not None and stored[0] == generation:

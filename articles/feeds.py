@@ -124,7 +124,7 @@ class OrganisationFeed(FilteredArticlesFeed):
 
     def object_queryset(self):
         # Public only once a published article carries it, like its page.
-        return Organisation.objects.in_use()
+        return Organisation.objects.public()
 
 
 class TopicFeed(FilteredArticlesFeed):
@@ -132,7 +132,7 @@ class TopicFeed(FilteredArticlesFeed):
     lookup = "topics"
 
     def object_queryset(self):
-        return Topic.objects.in_use()
+        return Topic.objects.public()
 
 
 class AtomMixin:

@@ -15,31 +15,37 @@ Semantics
 - Words (`q`) follow web-search syntax on both databases: all words must match,
   `"a phrase"`, `-excluded`, `a or b`.
   PostgreSQL: full-text search (weighted title A / standfirst B / body C, `websearch`
-  query, ranked) on a GIN expression index. Its parsers do not segment Chinese (a run of
-  CJK characters is one token), so terms containing CJK match by substring instead, kept
-  indexed by a pg_trgm GIN index (migration 0003; see its notes for the limits).
+  query, ranked) on a stored, GIN-indexed document (migration 0006). Its parsers do not
+  segment Chinese (a run of CJK characters is one token), so terms containing CJK match
+  by substring instead, kept indexed by a pg_trgm GIN index (migration 0004; see its
+  notes for the limits).
   SQLite: every term matches by substring in title, standfirst or body; ranked by where the
   terms matched (title above standfirst above body), then newest.
   Words PostgreSQL does not index (stopwords: "the", "it") are left out rather than
   matching nothing.
+- A search with words ranks the newest MAX_RANKED matches (both databases): a word
+  that nearly every article holds ("AI") would otherwise rank the whole archive (seconds
+  at 100,000 articles). Results, their count and the facets are those matches; the page
+  says so when the limit is reached.
 - Everything starts from `Article.objects.published()`: drafts and scheduled articles never
   appear in results or facet counts.
 
-Bulk inserts need nothing: the search indexes are expression indexes over title, standfirst
-and body (no stored search column to fill), so rows from `bulk_create`, fixtures or raw SQL
-are searchable at once.
+Bulk inserts need nothing: a trigger fills the stored document on every insert and on every
+change of title, standfirst or body (migration 0006), and the trigram index is an expression
+index, so rows from `bulk_create`, fixtures or raw SQL are searchable at once.
 """
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import (
     Case,
     Count,
     Exists,
+    Expression,
     F,
     FloatField,
     OuterRef,
@@ -69,9 +75,11 @@ MAX_VALUE_LENGTH = 100
 # More filters than this of one kind is not a reader's search: ignore the rest.
 MAX_VALUES_PER_FILTER = 10
 FACET_SIZE = 15
-# The text search configuration of the query AND of the GIN index (migration 0003): they
-# must be the same or PostgreSQL cannot use the index.
+# The text search configuration of the query AND of the stored document (migration 0006's
+# trigger): they must be the same or words would not be stemmed alike.
 SEARCH_CONFIG = "english"
+# A search with words ranks at most this many matches, the newest (see the docstring).
+MAX_RANKED = 1000
 
 # Rank contributions of a substring match, mirroring ts_rank's default weights A/B/C.
 TITLE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT = 1.0, 0.4, 0.2
@@ -93,18 +101,21 @@ def contains_cjk(text):
     return bool(_CJK.search(text))
 
 
-def search_vector():
-    """The weighted document of an article. Migration 0003 indexes this very expression."""
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-    )
+class SearchDocument(Expression):
+    """The article's stored, weighted full-text document: the `search_document` column that
+    migration 0006 adds on PostgreSQL (not a model field: see the migration). Compiled
+    against the query's own base table alias, so it stays right inside subqueries."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
 
 
 def substring_document():
     """UPPER(title || ' ' || standfirst || ' ' || body): the text Chinese terms are looked for
-    in on PostgreSQL. Migration 0003 indexes this very expression with pg_trgm: one index on
+    in on PostgreSQL. Migration 0004 indexes this very expression with pg_trgm: one index on
     the whole text, because the planner prices an OR of three trigram indexes above a
     sequential scan even where the indexes are a hundred times faster."""
     return Upper(
@@ -372,7 +383,12 @@ class ArticleSearch:
             queryset, rank = self._match_postgresql(queryset)
         else:
             queryset, rank = self._match_substrings(queryset, self.terms)
-        return self._one_per_story(queryset), rank
+        if rank is None:  # only words PostgreSQL ignores ("the"): nothing to rank
+            return self._one_per_story(queryset), None
+        # Rank the newest MAX_RANKED matches only: an index-only walk down the publication
+        # order (or the search index's matches, top-N sorted), never every match.
+        newest = queryset.order_by("-published_at", "-id").values("pk")[:MAX_RANKED]
+        return self._one_per_story(queryset.filter(pk__in=newest)), rank
 
     def _one_per_story(self, queryset):
         # After every criterion: a story is listed in the other language when only that
@@ -380,6 +396,11 @@ class ArticleSearch:
         if self.language is None:
             return queryset
         return queryset.for_language(self.language)
+
+    @property
+    def ranked_limit(self):
+        """The most results this search can have, or None when it has no limit."""
+        return MAX_RANKED if self._matching()[1] is not None else None
 
     @cached_property
     def _full_text_query(self):
@@ -402,8 +423,7 @@ class ArticleSearch:
         rank = None
         if self._full_text_query:
             query = SearchQuery(self._full_text_query, search_type="websearch", config=SEARCH_CONFIG)
-            # The WHERE clause repeats search_vector() verbatim so the GIN index matches it.
-            queryset = queryset.alias(document=search_vector()).filter(document=query)
+            queryset = queryset.alias(document=SearchDocument()).filter(document=query)
             rank = SearchRank(F("document"), query)
         if cjk_groups:
             # Compared as `haystack LIKE '%TERM%'`, the form the trigram index serves.

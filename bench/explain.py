@@ -2,10 +2,12 @@
 
     DATABASE_URL=postgres://.../hkai_bench .venv/bin/python bench/explain.py [--plans]
 
-For each page: status, size, number of queries and their database time, and the slowest
-query's plan. Also the queries the redesigned pages will make that the first-cut views do
-not yet (related articles, two-tag filter), written here as the ORM would. Run it after
-loading data (bench/run.py does) and read it beside bench/RESULTS.md.
+For each page, twice: cold (the first request after a content change, which computes
+what is cached per content generation: tag counts, totals, rows, related articles) and
+warm (every later request until the next change, as in the benchmark's "uncached" run,
+where only the page cache is off): status, size, number of queries and their database
+time, and the slowest query's plan. Also related articles and the two-tag filter written
+out. Run it after loading data (bench/run.py does) and read it beside bench/RESULTS.md.
 """
 import argparse
 import os
@@ -27,11 +29,12 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from articles.cache import invalidate_page_cache  # noqa: E402
 from articles.models import Article  # noqa: E402
+from articles.views import related_articles  # noqa: E402
 from bench.targets import pick_targets  # noqa: E402
 
 _EXECUTION = re.compile(r"Execution Time: ([\d.]+) ms")
@@ -68,25 +71,24 @@ def main():
     targets = pick_targets()
     objects = targets.pop("_objects")
     client = Client()
+    invalidate_page_cache()  # start cold: a new content generation
     for name, url in targets.items():
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url, secure=True, headers={"host": "localhost"})
-        sqls = [q["sql"] for q in queries.captured_queries]
-        report(f"{name} {url}", sqls, args.plans,
-               f"; HTTP {response.status_code}, {len(response.content):,} bytes")
+        for state in ("cold", "warm"):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, secure=True, headers={"host": "localhost"})
+            sqls = [q["sql"] for q in queries.captured_queries]
+            report(f"{name} ({state}) {url}", sqls, args.plans,
+                   f"; HTTP {response.status_code}, {len(response.content):,} bytes")
 
-    # Queries the redesigned pages will make (the first-cut views do not yet).
     article, topic, partner = objects["article"], objects["topic"], objects["partner"]
-    related = (
-        Article.objects.published()
-        .filter(topic_links__tag__in=article.topic_links.values("tag"))
-        .exclude(pk=article.pk)
-        .annotate(shared=Count("topic_links"))
-        .order_by("-shared", "-published_at")[:4]
-    )
+    # The article page's related articles, as the view ranks them (bounded candidates).
+    fetched = Article.objects.for_listing().get(pk=article.pk)
+    with CaptureQueriesContext(connection) as queries:
+        related_articles(fetched)
+    related = queries.captured_queries[-1]["sql"]
     two_tags = Article.objects.published().filter(topics=topic).filter(topics=partner)
     checks = {
-        "related articles (one annotated count)": str(related.query),
+        "related articles (among the 2,000 nearest in time)": related,
         "two-topic filter, page 1": str(two_tags.order_by("-published_at", "-id")[:12].query),
         "two-topic filter, count": str(two_tags.values("pk").order_by().query).replace(
             "SELECT", "SELECT COUNT(*) FROM (SELECT", 1) + ") AS sub",
@@ -98,7 +100,7 @@ def main():
 
 def sql_for(name, related, two_tags):
     if name.startswith("related"):
-        return related.query.sql_with_params()
+        return related, None
     if "count" in name:
         sql, params = two_tags.values("pk").order_by().query.sql_with_params()
         return f"SELECT COUNT(*) FROM ({sql}) AS sub", params
@@ -107,6 +109,8 @@ def sql_for(name, related, two_tags):
 
 def mogrify(sql_params):
     sql, params = sql_params
+    if params is None:  # already rendered by the database driver
+        return sql
     with connection.cursor() as cursor:
         return cursor.cursor.mogrify(sql, params) if hasattr(cursor.cursor, "mogrify") else sql % params
 

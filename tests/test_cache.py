@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_cookie
 
-from articles.cache import generation_cached, invalidate_page_cache
+from articles.cache import LOCAL_VALUES, generation_cached, invalidate_page_cache
 from articles.models import Article, Author, Organisation, Section, Topic
 from hkai_site import urls as site_urls
 
@@ -52,6 +52,7 @@ def page_cache(request):
         FRAGMENT_CACHE_ENABLED=True,
     ):
         cache.clear()
+        LOCAL_VALUES.clear()
         yield request.param
         cache.clear()
 

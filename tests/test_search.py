@@ -348,11 +348,12 @@ class TestBadInput:
 
     # The database is only read, so one transaction for all examples is fine.
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    # Without NUL, which the middleware answers with a 400 before the search runs.
+    # Without NUL, which the middleware answers with a 400 before the search runs, and
+    # without lone surrogates, which no URL can carry (the test client cannot encode them).
     @given(
-        q=st.text(st.characters(blacklist_characters="\x00"), max_size=300),
-        tag=st.text(st.characters(blacklist_characters="\x00"), max_size=120),
-        page=st.text(st.characters(blacklist_characters="\x00"), max_size=8),
+        q=st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=300),
+        tag=st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=120),
+        page=st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=8),
     )
     def test_any_text_gets_a_normal_page(self, client, newsroom, q, tag, page):
         response = search(client, q=q, topic=tag, org=tag, section=tag, page=page)

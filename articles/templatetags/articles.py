@@ -13,8 +13,10 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..cache import generation_cached
 from ..models import Section
 
 register = template.Library()
@@ -185,6 +187,37 @@ def page_range(page_obj):
 
 @register.simple_tag
 def navigation_sections():
-    """The sections for the main navigation (one small query per page)."""
-    return Section.objects.only("name", "name_zh_hant", "slug")
+    """The sections for the main navigation: one small query, once per content generation
+    (every page shows them)."""
+    return generation_cached(
+        "navigation-sections",
+        lambda: list(Section.objects.only("name", "name_zh_hant", "slug")),
+    )
 
+
+
+class GenerationCacheNode(template.Node):
+    def __init__(self, nodelist, name, key_parts):
+        self.nodelist = nodelist
+        self.name = name
+        self.key_parts = key_parts
+
+    def render(self, context):
+        parts = [str(part.resolve(context)) for part in self.key_parts]
+        key = ":".join([self.name, *parts, get_language() or ""])
+        return generation_cached(f"template:{key}", lambda: self.nodelist.render(context))
+
+
+@register.tag
+def generation_cache(parser, token):
+    """{% generation_cache "name" key ... %}...{% endgeneration_cache %}: the block rendered
+    once per content generation (articles.cache.generation_cached) for each key and
+    language. Only for markup that depends on nothing but content, the keys and the
+    language: no request, no user, no absolute URL (the host is not part of the key)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} needs a name")
+    nodelist = parser.parse(("endgeneration_cache",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return GenerationCacheNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])

@@ -553,9 +553,10 @@ class Command(BaseCommand):
 
     def fill_derived_fields(self, article_ids):
         """HOOK for columns that Article.save() computes and bulk_create therefore skips
-        (body_html is done above). If the search work adds a stored search vector, give
-        ArticleQuerySet an `update_search_vector()` method and it is called here, per batch,
-        inside the batch's transaction."""
+        (body_html is done above). The stored search document needs nothing here: a
+        PostgreSQL trigger fills it on insert (migration 0006). A future column computed in
+        Python can be filled by an ArticleQuerySet `update_search_vector()`-style method,
+        called here per batch, inside the batch's transaction."""
         queryset = Article.objects.filter(pk__in=article_ids)
         if hasattr(queryset, "update_search_vector"):
             queryset.update_search_vector()
