@@ -115,3 +115,10 @@ def english_outside_requests():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit(): ...` runs the block as if its transaction committed: the tests'
+    transaction never does, and the page cache is invalidated on commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

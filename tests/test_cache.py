@@ -57,12 +57,6 @@ def page_cache(request):
         cache.clear()
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a block as if its transaction committed: the tests' transaction never does, and
-    invalidation happens on commit."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
 
 def get(client, url, **kwargs):
     response = client.get(url, **kwargs)

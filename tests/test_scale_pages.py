@@ -36,10 +36,6 @@ def fragment_cache(request):
         cache.clear()
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
 
 def html(response):
     assert response.status_code == 200
