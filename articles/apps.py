@@ -8,7 +8,14 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Page-cache invalidation on every content change (articles/cache.py).
-        from . import signals
+        # What readers see, for the page cache (pagecache/): any change to these starts a new
+        # content generation, and a scheduled article's time coming does too.
+        from pagecache.signals import watch
 
-        signals.connect()
+        from .models import Article, ArticleOrganisation, ArticleTopic, Author, Organisation, Section, Topic
+
+        watch(
+            models=(Article, Section, Organisation, Topic, Author, ArticleTopic, ArticleOrganisation),
+            link_models=(ArticleTopic, ArticleOrganisation, Article.authors.through),
+            next_scheduled_change=Article.objects.next_publication_time,
+        )

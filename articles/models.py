@@ -1,9 +1,10 @@
 """
-HKAI's content model.
+HKAI's content model: sections, organisations and topics (taggit tags with their own
+tables), authors and articles.
 
-The publication rule lives in exactly one place, `ArticleQuerySet.published()`
-(and `Article.published_q()`, the same rule as a Q object for joins from tags).
-Every public page, feed, sitemap, search and count goes through it.
+The publication rule lives in querysets.py (`published_q()`, `ArticleQuerySet.published()`);
+`Article.is_published` says the same for one article. Every public page, feed, sitemap,
+search and count goes through them.
 """
 import re
 from operator import attrgetter
@@ -20,21 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from core.languages import language_tag, localized_field
+from core.text import normalise_tag_name, tag_slug, unicode_slugify
+
+from .querysets import ArticleQuerySet, SectionQuerySet, Status, TagQuerySet, published_q
 from .rendering import render_markdown
 from .validators import validate_image_file_size, validate_web_image
-
-_WHITESPACE = re.compile(r"\s+")
-
-
-def unicode_slugify(value):
-    """A readable slug that keeps Chinese characters: "香港AI" -> "香港ai"."""
-    return slugify(value, allow_unicode=True)
-
-
-def normalise_tag_name(name):
-    """Trim and collapse whitespace, so " smart   city " and "smart city" are one tag."""
-    return _WHITESPACE.sub(" ", name).strip()
-
 
 class LocalizedNameMixin:
     """A name in each of the site's languages: `name` is the English name (and the
@@ -43,11 +35,7 @@ class LocalizedNameMixin:
 
     def name_in(self, language):
         """The name in `language` ("zh-hant"), or the English name when there is none."""
-        if language:
-            localized = getattr(self, "name_" + language.replace("-", "_").lower(), "")
-            if localized:
-                return localized
-        return self.name
+        return (language and getattr(self, localized_field("name", language), "")) or self.name
 
     @property
     def localized_name(self):
@@ -66,6 +54,9 @@ def chinese_name_field():
 
 
 class Section(LocalizedNameMixin, models.Model):
+    # How an article names its section (ArticleQuerySet.about).
+    article_lookup = "section"
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_zh_hant = chinese_name_field()
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
@@ -79,57 +70,13 @@ class Section(LocalizedNameMixin, models.Model):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
 
+    objects = SectionQuerySet.as_manager()
+
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section_detail", kwargs={"slug": self.slug})
-
-
-def story_key(prefix=""):
-    """One value per story: an article and its translation share it (the smaller of the
-    two ids), an article without one has its own id. Counting distinct keys counts what
-    readers see in a list, where ArticleQuerySet.for_language() shows each story once."""
-    pk, translation_id = f"{prefix}pk", f"{prefix}translation_id"
-    # LEAST() with a NULL is NULL on SQLite and the other value on PostgreSQL: Coalesce
-    # makes both give the article's own id.
-    return Coalesce(Least(pk, translation_id), pk)
-
-
-def published_story_count(prefix=""):
-    """How many stories with a published article (Count over a join, prefix "articles__")."""
-    return Count(story_key(prefix), filter=Article.published_q(prefix=prefix), distinct=True)
-
-
-class TagQuerySet(models.QuerySet):
-    """Shared by Organisation and Topic: counts that only ever count published articles."""
-
-    def with_published_counts(self):
-        """`num_articles`: published articles, each language counted (for the newsroom)."""
-        return self.annotate(
-            num_articles=Count(
-                "articles", filter=Article.published_q(prefix="articles__"), distinct=True
-            )
-        )
-
-    def in_use(self):
-        """Tags with at least one published article, each with `num_articles` counting
-        them as readers' lists show them: an article and its translation count once.
-        Counts every link of every tag (0.3-0.6 s at 100,000 articles): pages read the
-        counts through `HKAITagBase.published_directory()`, computed once per content
-        generation, and look one tag up with `public()`."""
-        return self.annotate(num_articles=published_story_count("articles__")).filter(
-            num_articles__gt=0
-        )
-
-    def public(self):
-        """Tags that at least one published article carries, without counting: an EXISTS
-        probe per tag, which stops at the first published article (for looking up one tag)."""
-        links = self.model._meta.get_field("article_links").related_model
-        published_links = links.objects.filter(tag=OuterRef("pk")).filter(
-            Article.published_q(prefix="content_object__")
-        )
-        return self.filter(Exists(published_links))
+        return reverse("reader:section_detail", kwargs={"slug": self.slug})
 
 
 class HKAITagBase(LocalizedNameMixin, TagBase):
@@ -147,60 +94,7 @@ class HKAITagBase(LocalizedNameMixin, TagBase):
         super().save(*args, **kwargs)
 
     def slugify(self, tag, i=None):
-        slug = unicode_slugify(tag) or "tag"
-        if i is not None:
-            slug += "-%d" % i
-        return slug
-
-    # --- published counts, computed once per content generation --------------------------
-    # Fields of a directory entry, and the order the directory lists tags in.
-    directory_fields = ("pk", "num_articles", "name")
-
-    @classmethod
-    def directory_order(cls):
-        return ["name"]
-
-    @classmethod
-    def published_directory(cls):
-        """Every tag in use as (pk, num_articles, name, ...directory_fields) tuples, in
-        directory order. The counts are the costly part of every page that shows them (one
-        aggregate over every tag link), so they are computed once per content generation
-        for every app server (articles/cache.py: any save, and a scheduled article's time
-        coming, starts a new generation), from in_use(): published articles only."""
-        from .cache import generation_cached  # cache.py imports models lazily too
-
-        return generation_cached(
-            f"{cls._meta.label_lower}:directory",
-            lambda: list(
-                cls.objects.in_use()
-                .order_by(*cls.directory_order())
-                .values_list(*cls.directory_fields)
-            ),
-        )
-
-    @classmethod
-    def most_covered(cls, limit):
-        """The `limit` tags with the most published articles (ties by name), each with
-        `num_articles`; once per content generation (no query then)."""
-        from .cache import generation_cached
-
-        return generation_cached(
-            f"{cls._meta.label_lower}:most-covered:{limit}",
-            lambda: list(cls.objects.in_use().order_by("-num_articles", "name")[:limit]),
-        )
-
-    @classmethod
-    def with_counts(cls, entries):
-        """The tags of directory `entries`, in their order, each with `num_articles`."""
-        if not entries:
-            return []
-        tags = cls.objects.in_bulk([entry[0] for entry in entries])
-        found = []
-        for pk, num_articles, *_rest in entries:
-            if pk in tags:  # deleted since the entries were computed: skip it
-                tags[pk].num_articles = num_articles
-                found.append(tags[pk])
-        return found
+        return tag_slug(tag, i)
 
 
 class Organisation(HKAITagBase):
@@ -214,13 +108,11 @@ class Organisation(HKAITagBase):
         INTERNATIONAL = "international", _("International partner")
         OTHER = "other", _("Other")
 
+    article_lookup = "organisations"
+
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-
-    # The directory lists organisations by kind (in the order the kinds are declared,
-    # government first), then by name.
-    directory_fields = ("pk", "num_articles", "name", "kind")
 
     @classmethod
     def kind_order(cls):
@@ -228,10 +120,6 @@ class Organisation(HKAITagBase):
             *[When(kind=kind, then=i) for i, kind in enumerate(cls.Kind.values)],
             default=len(cls.Kind.values),
         )
-
-    @classmethod
-    def directory_order(cls):
-        return [cls.kind_order(), "name"]
 
     @classmethod
     def number_of_kind(cls, kind):
@@ -253,7 +141,7 @@ class Organisation(HKAITagBase):
         ]
 
     def get_absolute_url(self):
-        return reverse("articles:organisation_detail", kwargs={"slug": self.slug})
+        return reverse("reader:organisation_detail", kwargs={"slug": self.slug})
 
     @property
     def safe_website(self):
@@ -263,6 +151,8 @@ class Organisation(HKAITagBase):
 
 
 class Topic(HKAITagBase):
+    article_lookup = "topics"
+
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -274,7 +164,7 @@ class Topic(HKAITagBase):
         ]
 
     def get_absolute_url(self):
-        return reverse("articles:topic_detail", kwargs={"slug": self.slug})
+        return reverse("reader:topic_detail", kwargs={"slug": self.slug})
 
 
 class ArticleOrganisation(ItemBase):
@@ -370,47 +260,8 @@ class Author(models.Model):
         return self.name
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, at=None):
-        """The one publication rule: published, and published_at not in the future."""
-        return self.filter(Article.published_q(at=at))
-
-    def for_language(self, language):
-        """Each story once, in `language` where this queryset holds that version: the
-        articles of this queryset without those in another language whose translation
-        into `language` is in it too. Nothing is hidden for want of a translation: an
-        English reader's list shows the Chinese articles that have no English version here.
-
-        Apply it on top of published() and the list's own filters (section, tag, search),
-        as the last filter: "in it too" means in this very list, so an article whose
-        translation is filed under another section still appears in its own section.
-        One subquery of the same filters; no extra query."""
-        in_this_list = self.order_by().values("pk")
-        return self.exclude(~Q(language=language) & Q(translation__in=in_this_list))
-
-    def for_listing(self):
-        """Everything a list of articles shows, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
-            "authors", "topics", "organisations"
-        )
-
-    def visible_to(self, user):
-        """What a user may read on the site, drafts included for previews: editors (who may
-        publish) and superusers see everything, other staff (writers) published articles and
-        their own drafts, everyone else published articles only. The admin's ownership rule
-        (ArticleAdmin.get_queryset) is the same, so "view on site" never shows a writer
-        another writer's draft."""
-        if not (user.is_authenticated and user.is_staff):
-            return self.published()
-        if user.has_perm("articles.publish_article"):
-            return self
-        return self.filter(Article.published_q() | Q(created_by=user))
-
-
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+    Status = Status
 
     class Language(models.TextChoices):
         # The codes of settings.LANGUAGES: an article's language is a language of the site.
@@ -524,12 +375,7 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    @staticmethod
-    def published_q(prefix="", at=None):
-        """The publication rule as a Q object; `prefix` applies it across a join
-        (e.g. "articles__" from a tag). ArticleQuerySet.published() uses it too."""
-        now = at or timezone.now()
-        return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": now})
+    published_q = staticmethod(published_q)
 
     @property
     def is_published(self):
@@ -581,7 +427,7 @@ class Article(models.Model):
     @property
     def language_tag(self):
         """The BCP 47 tag of the article's language, for lang attributes: "en", "zh-Hant"."""
-        return translation.to_locale(self.language).replace("_", "-")
+        return language_tag(self.language)
 
     def version_in(self, language):
         """This article or its translation, whichever is written in `language` (None if
@@ -645,7 +491,7 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         """The article's page in the active language's URL space (where lists link)."""
-        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+        return reverse("reader:article_detail", kwargs={"slug": self.slug})
 
     def url_in(self, language):
         """The article's page in `language`'s URL space; url_in(self.language) is its

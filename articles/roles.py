@@ -1,5 +1,8 @@
 """The newsroom's roles, as auth groups. The data migration creates them; the
-admin enforces what they mean (see articles/admin.py)."""
+newsroom enforces what they mean (newsroom/permissions.py)."""
+
+# Who holds it may publish, schedule and unpublish articles (the Editors).
+PUBLISH_PERMISSION = "articles.publish_article"
 
 WRITERS = "Writers"
 EDITORS = "Editors"

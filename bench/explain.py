@@ -32,9 +32,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from articles.cache import invalidate_page_cache  # noqa: E402
+from pagecache.generation import invalidate_page_cache  # noqa: E402
 from articles.models import Article  # noqa: E402
-from articles.views import related_articles  # noqa: E402
+from reader.related import related_articles  # noqa: E402
 from bench.targets import pick_targets  # noqa: E402
 
 _EXECUTION = re.compile(r"Execution Time: ([\d.]+) ms")

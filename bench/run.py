@@ -92,7 +92,7 @@ def prepare(args):
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from articles.cache import invalidate_page_cache
+    from pagecache.generation import invalidate_page_cache
     from articles.models import Article
     from bench.targets import pick_targets
 

@@ -27,7 +27,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from articles.models import Article, Section  # noqa: E402
-from articles.search import ArticleSearch  # noqa: E402
+from search.search import ArticleSearch  # noqa: E402
 
 
 def generated_articles(rows, section):

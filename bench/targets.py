@@ -33,17 +33,17 @@ def pick_targets():
     )
     partner = Topic.objects.get(pk=partner_id)
     pages = max(1, published.count() // settings.ARTICLES_PER_PAGE)
-    search = reverse("articles:search")
+    search = reverse("search:search")
     return {
-        "home": reverse("articles:home"),
+        "home": reverse("reader:home"),
         "article": article.get_absolute_url(),
-        "article_list": reverse("articles:article_list"),
-        "article_list_deep": reverse("articles:article_list") + f"?page={pages // 2}",
+        "article_list": reverse("reader:article_list"),
+        "article_list_deep": reverse("reader:article_list") + f"?page={pages // 2}",
         "section": section.get_absolute_url(),
         "topic": topic.get_absolute_url(),
         "organisation": organisation.get_absolute_url(),
-        "topic_list": reverse("articles:topic_list"),
-        "organisation_list": reverse("articles:organisation_list"),
+        "topic_list": reverse("reader:topic_list"),
+        "organisation_list": reverse("reader:organisation_list"),
         "search_two_topics": search + "?" + urlencode([("topic", topic.slug), ("topic", partner.slug)]),
         "search_text": search + "?" + urlencode({"q": TEXT_QUERY}),
         "_objects": {"article": article, "topic": topic, "partner": partner},

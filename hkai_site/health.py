@@ -3,7 +3,7 @@
 A middleware placed first, not a view, because load balancers probe each app server by
 its own address over plain HTTP: the Host header is not in ALLOWED_HOSTS and the HTTPS
 redirect would answer 301. The check runs before either. Redis is not checked: without
-it pages are served uncached (articles/cache.py), which is slower but healthy.
+it pages are served uncached (pagecache/), which is slower but healthy.
 """
 import logging
 

@@ -50,8 +50,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    # django.contrib.admin with the newsroom's AdminSite (hkai_site/admin.py).
-    "hkai_site.apps.NewsroomAdminConfig",
+    # django.contrib.admin with the newsroom's AdminSite (newsroom/sites.py).
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,7 +66,15 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "axes",
+    # The project's apps, one per concern (README: "Project layout").
+    "core",
     "articles",
+    "pagecache",
+    "reader",
+    "search",
+    "newsroom",
+    "backups",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -81,8 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Right after authentication: see articles/cache.py for why exactly here.
-    "articles.cache.PageCacheMiddleware",
+    # Right after authentication: see pagecache/middleware.py for why exactly here.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -102,7 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "reader.context_processors.site",
             ],
         },
     },
@@ -143,14 +151,14 @@ else:
         }
     }
 
-# Whole-page cache for anonymous readers, shared through the cache above (articles/cache.py).
+# Whole-page cache for anonymous readers, shared through the cache above (pagecache/).
 # Off by default with DEBUG on, so template edits show at once under `make run`.
 # PAGE_CACHE=0 turns it off (the benchmark's uncached runs); gunicorn.conf.py turns it off
 # when several workers would each keep a private local-memory copy.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/"]
-# Costly aggregates cached per content generation (articles.cache.generation_cached).
+# Costly aggregates cached per content generation (pagecache.fragments.generation_cached).
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", True)
 HEALTH_CHECK_PATH = os.environ.get("HEALTH_CHECK_PATH", "/healthz")
 
@@ -269,7 +277,7 @@ MAX_IMAGE_PIXELS = env_int("DJANGO_MAX_IMAGE_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
-# `make backup` / `manage.py backup` write here (git-ignored); see articles/backups.py.
+# `make backup` / `manage.py backup` write here (git-ignored); see backups/archive.py.
 BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "backups"))
 # --- end of security block ------------------------------------------------------------------
 

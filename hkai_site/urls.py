@@ -5,15 +5,15 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles import sitemaps as article_sitemaps
-from articles.views import RobotsTxtView
+from reader import sitemaps as reader_sitemaps
+from reader.views import RobotsTxtView
 
 sitemaps = {
-    "pages": article_sitemaps.StaticPagesSitemap,
-    "articles": article_sitemaps.ArticleSitemap,
-    "sections": article_sitemaps.SectionSitemap,
-    "organisations": article_sitemaps.OrganisationSitemap,
-    "topics": article_sitemaps.TopicSitemap,
+    "pages": reader_sitemaps.StaticPagesSitemap,
+    "articles": reader_sitemaps.ArticleSitemap,
+    "sections": reader_sitemaps.SectionSitemap,
+    "organisations": reader_sitemaps.OrganisationSitemap,
+    "topics": reader_sitemaps.TopicSitemap,
 }
 
 urlpatterns = [
@@ -25,7 +25,11 @@ urlpatterns = [
 # The readers' site in each language: English at the unprefixed URLs, Chinese under
 # /zh-hant/ (feeds too). The admin, the sitemap (which lists both) and robots.txt stay
 # unprefixed. The language comes from the URL only: see hkai_site/locale.py.
-urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("", include("reader.urls")),
+    path("", include("search.urls")),
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -96,7 +96,7 @@ def topic(db):
 def compiled_translations():
     """The Chinese catalogue compiled from the .po, as `make test` does, so that a plain
     `pytest` after editing the .po tests the edit (before any test loads the catalogue)."""
-    from articles.management.commands.compile_translations import (
+    from core.management.commands.compile_translations import (
         catalogues,
         compile_catalogue,
         is_stale,

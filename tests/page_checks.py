@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 # Public routes that a parallel branch may not have yet: a 404 for one of these means "not merged
 # yet" and the test skips it with a message; any other URL must answer.
 EXPLICIT_PUBLIC_PATHS = ["/feeds/latest/", "/sitemap.xml", "/robots.txt"]
-LIST_ROUTE_NAMES = ["home", "article_list", "organisation_list", "topic_list", "search"]
+LIST_ROUTE_NAMES = ["home", "article_list", "organisation_list", "topic_list", "search:search"]
 
 JSON_SCRIPT_TYPES = {"application/ld+json", "application/json"}
 FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
@@ -184,10 +184,9 @@ def response_problems(response):
 
 
 def try_reverse(name, **kwargs):
-    try:
-        return reverse(f"articles:{name}", **kwargs)
-    except NoReverseMatch:
-        return None
+    """reverse() of a readers' page ("home") or of any namespaced name ("search:search"). It
+    raises for a name that does not resolve: a crawl must never skip a page silently."""
+    return reverse(name if ":" in name else f"reader:{name}", **kwargs)
 
 
 def list_urls():

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from articles.backups import MANIFEST
+from backups.archive import MANIFEST
 from articles.models import Article, Organisation, Section, Topic
 
 BASE_DIR = Path(settings.BASE_DIR)

@@ -37,16 +37,16 @@ def site(make_article, section):
     organisation = Organisation.objects.create(name="ASTRI", kind="research")
     article = make_article(topics=[topic], organisations=[organisation])
     return {
-        "home": reverse("articles:home"),
-        "article_list": reverse("articles:article_list"),
+        "home": reverse("reader:home"),
+        "article_list": reverse("reader:article_list"),
         "article_detail": article.get_absolute_url(),
         "section_detail": section.get_absolute_url(),
-        "organisation_list": reverse("articles:organisation_list"),
+        "organisation_list": reverse("reader:organisation_list"),
         "organisation_detail": organisation.get_absolute_url(),
-        "topic_list": reverse("articles:topic_list"),
+        "topic_list": reverse("reader:topic_list"),
         "topic_detail": topic.get_absolute_url(),
-        "feed_latest": reverse("articles:feed_latest"),
-        "feed_topic": reverse("articles:feed_topic", args=[topic.slug]),
+        "feed_latest": reverse("reader:feed_latest"),
+        "feed_topic": reverse("reader:feed_topic", args=[topic.slug]),
         "sitemap": reverse("sitemap"),
     }
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_cookie
 
-from articles.cache import LOCAL_VALUES, generation_cached, invalidate_page_cache
+from pagecache.fragments import LOCAL_VALUES, generation_cached
+from pagecache.generation import invalidate_page_cache
 from articles.models import Article, Author, Organisation, Section, Topic
 from hkai_site import urls as site_urls
 
@@ -106,10 +107,10 @@ class TestHits:
         self, page_cache, client, make_article, django_assert_num_queries
     ):
         article = make_article(title="Harbour robots")
-        first, state = get(client, reverse("articles:article_list"))
+        first, state = get(client, reverse("reader:article_list"))
         assert state == "MISS" and "Harbour robots" in first.content.decode()
         with django_assert_num_queries(0):
-            second, state = get(client, reverse("articles:article_list"))
+            second, state = get(client, reverse("reader:article_list"))
         assert state == "HIT"
         assert second.content == first.content
         assert second["Content-Type"] == first["Content-Type"]
@@ -118,7 +119,7 @@ class TestHits:
 
     def test_query_strings_are_separate_pages(self, page_cache, client, make_article):
         make_article()
-        url = reverse("articles:article_list")
+        url = reverse("reader:article_list")
         assert get(client, url)[1] == "MISS"
         assert get(client, url + "?page=1")[1] == "MISS"
         assert get(client, url + "?page=1")[1] == "HIT"
@@ -126,7 +127,7 @@ class TestHits:
 
     def test_head_is_answered_from_the_page_stored_by_get(self, page_cache, client, make_article):
         make_article()
-        url = reverse("articles:home")
+        url = reverse("reader:home")
         assert client.head(url).get("X-Cache") is None  # HEAD alone stores nothing
         assert get(client, url)[1] == "MISS"
         head = client.head(url)
@@ -161,7 +162,7 @@ class TestInvalidation:
 
     def test_publishing_and_unpublishing(self, page_cache, client, make_article, commit):
         draft = make_article(title="Quiet draft", status=Article.Status.DRAFT, published_at=None)
-        url = reverse("articles:article_list")
+        url = reverse("reader:article_list")
         assert "Quiet draft" not in get(client, url)[0].content.decode()
         assert get(client, url)[1] == "HIT"
         with commit():
@@ -179,7 +180,7 @@ class TestInvalidation:
 
     def test_deleting_an_article(self, page_cache, client, make_article, commit):
         article = make_article(title="Short-lived story")
-        url, detail = reverse("articles:article_list"), article.get_absolute_url()
+        url, detail = reverse("reader:article_list"), article.get_absolute_url()
         assert "Short-lived story" in get(client, url)[0].content.decode()
         assert client.get(detail).status_code == 200
         with commit():
@@ -255,7 +256,7 @@ class TestInvalidation:
         when = timezone.now() + timedelta(hours=1)
         with commit():
             make_article(title="Embargoed story", published_at=when)
-        url = reverse("articles:article_list")
+        url = reverse("reader:article_list")
         assert "Embargoed story" not in get(client, url)[0].content.decode()
         assert get(client, url)[1] == "HIT"
         # No save, no signal: only the clock moves.
@@ -286,7 +287,7 @@ class TestBypass:
 
     def test_any_session_cookie_bypasses(self, page_cache, client, make_article, settings):
         make_article()
-        url = reverse("articles:home")
+        url = reverse("reader:home")
         get(client, url)
         client.cookies[settings.SESSION_COOKIE_NAME] = "whatever"
         assert get(client, url)[1] is None
@@ -297,7 +298,7 @@ class TestBypass:
     def test_disabled_by_setting(self, page_cache, client, make_article, settings):
         settings.PAGE_CACHE_ENABLED = False
         make_article()
-        assert get(client, reverse("articles:home"))[1] is None
+        assert get(client, reverse("reader:home"))[1] is None
 
 
 @pytest.mark.django_db

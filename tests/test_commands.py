@@ -10,7 +10,8 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
 
-from articles.management.commands.load_demo_content import CONTENT_FILE, DATA_DIR, split_source
+from demo.launch import CONTENT_FILE, DATA_DIR
+from demo.management.commands.load_demo_content import split_source
 from articles.models import (
     Article,
     ArticleOrganisation,
@@ -142,8 +143,8 @@ class TestLaunchContent:
             assert article.title in response.content.decode()
         for obj in [*Section.objects.all(), *Organisation.objects.all(), *Topic.objects.all()]:
             assert client.get(obj.get_absolute_url()).status_code == 200, obj
-        assert client.get(reverse("articles:topic_detail", kwargs={"slug": "香港ai"})).status_code == 200
-        home = client.get(reverse("articles:home")).content.decode()
+        assert client.get(reverse("reader:topic_detail", kwargs={"slug": "香港ai"})).status_code == 200
+        home = client.get(reverse("reader:home")).content.decode()
         assert Article.objects.get(slug=LEAD_SLUG).title in home
 
     def test_unicode_article_slug_resolves(self, loaded, client):

@@ -64,7 +64,7 @@ def articles(make_article, section):
 @pytest.mark.django_db
 class TestLatestFeeds:
     def test_rss_items(self, client, articles):
-        response, feed = fetch(client, reverse("articles:feed_latest"))
+        response, feed = fetch(client, reverse("reader:feed_latest"))
         assert response["Content-Type"].startswith("application/rss+xml")
         assert feed.version == "rss20"
         assert feed.feed.title == "HKAI: latest articles"
@@ -77,7 +77,7 @@ class TestLatestFeeds:
         assert entry.published_parsed[:5] == (2026, 11, 20, 1, 0)  # 09:00 in Hong Kong is 01:00 UTC
 
     def test_atom_items(self, client, articles):
-        response, feed = fetch(client, reverse("articles:feed_latest_atom"))
+        response, feed = fetch(client, reverse("reader:feed_latest_atom"))
         assert response["Content-Type"].startswith("application/atom+xml")
         assert feed.version == "atom10"
         assert feed.feed.subtitle == "Artificial intelligence in Hong Kong"
@@ -90,7 +90,7 @@ class TestLatestFeeds:
         assert {tag.term for tag in entry.tags} == {"香港AI", "fintech"}
 
     def test_no_draft_or_scheduled_item(self, client, articles):
-        for name in ("articles:feed_latest", "articles:feed_latest_atom"):
+        for name in ("reader:feed_latest", "reader:feed_latest_atom"):
             response, feed = fetch(client, reverse(name))
             assert "feedmarker" not in response.content.decode()
             assert len(feed.entries) == 2
@@ -99,13 +99,13 @@ class TestLatestFeeds:
 @pytest.mark.django_db
 class TestPerObjectFeeds:
     def test_section_feed(self, client, articles):
-        _, feed = fetch(client, reverse("articles:feed_section", args=["startups"]))
+        _, feed = fetch(client, reverse("reader:feed_section", args=["startups"]))
         assert feed.feed.title == "HKAI: Startups"
         assert feed.feed.link == "http://testserver/sections/startups/"
         assert [e.title for e in feed.entries] == ["A startup round"]
 
     def test_organisation_feed(self, client, articles):
-        _, feed = fetch(client, reverse("articles:feed_organisation_atom", args=["astri"]))
+        _, feed = fetch(client, reverse("reader:feed_organisation_atom", args=["astri"]))
         assert feed.version == "atom10"
         assert [e.title for e in feed.entries] == ["香港人工智能的崛起"]
 
@@ -113,11 +113,11 @@ class TestPerObjectFeeds:
         response, feed = fetch(client, "/feeds/topics/%E9%A6%99%E6%B8%AFai/")
         assert feed.feed.title == "HKAI: 香港AI"
         assert [e.title for e in feed.entries] == ["香港人工智能的崛起"]
-        _, atom = fetch(client, reverse("articles:feed_topic_atom", args=["香港ai"]))
+        _, atom = fetch(client, reverse("reader:feed_topic_atom", args=["香港ai"]))
         assert [e.title for e in atom.entries] == ["香港人工智能的崛起"]
 
     def test_topic_feed_lists_only_published(self, client, articles):
-        response, feed = fetch(client, reverse("articles:feed_topic", args=["fintech"]))
+        response, feed = fetch(client, reverse("reader:feed_topic", args=["fintech"]))
         assert [e.title for e in feed.entries] == ["A startup round", "香港人工智能的崛起"]
         assert "feedmarker" not in response.content.decode()
 
@@ -125,9 +125,9 @@ class TestPerObjectFeeds:
         "name", ["feed_section", "feed_organisation", "feed_topic_atom", "feed_section_atom"]
     )
     def test_unknown_object_is_404(self, client, articles, name):
-        assert client.get(reverse(f"articles:{name}", args=["no-such-thing"])).status_code == 404
+        assert client.get(reverse(f"reader:{name}", args=["no-such-thing"])).status_code == 404
 
     def test_empty_section_has_an_empty_feed(self, client, articles, section):
         Section.objects.create(name="Empty", slug="empty")
-        _, feed = fetch(client, reverse("articles:feed_section", args=["empty"]))
+        _, feed = fetch(client, reverse("reader:feed_section", args=["empty"]))
         assert feed.entries == []

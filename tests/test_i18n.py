@@ -23,10 +23,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation.template import templatize
 
-from articles.management.commands.compile_translations import compile_catalogue
-from articles.management.commands.load_demo_content import read_content
+from core.management.commands.compile_translations import compile_catalogue
+from demo.launch import read_content
 from articles.models import Article, Author, Organisation, Section, Topic
-from articles.views import neighbours, related_articles
+from reader.related import neighbours, related_articles
 
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 BASE = Path(__file__).resolve().parents[1]
@@ -546,7 +546,7 @@ class TestFeedsPerLanguage:
         assert [e.title for e in feed.entries] == CHINESE_LIST
 
     def test_topic_feed_uses_the_chinese_name(self, client, bilingual):
-        feed = parse_feed(client, in_chinese("articles:feed_topic", "fintech"))
+        feed = parse_feed(client, in_chinese("reader:feed_topic", "fintech"))
         assert feed.feed.title == "HKAI：金融科技"
         assert feed.feed.subtitle == "HKAI有關「金融科技」的最新文章。"
         assert {t.term for t in feed.entries[0].tags} == {"金融科技"}
@@ -817,19 +817,19 @@ def test_chinese_pages_query_count_does_not_grow(client, make_article, section, 
         first = first or chinese
     with translation.override("zh-hant"):
         urls = {
-            "home": reverse("articles:home"),
-            "article_list": reverse("articles:article_list"),
+            "home": reverse("reader:home"),
+            "article_list": reverse("reader:article_list"),
             "article_detail": first.get_absolute_url(),
             "section_detail": section.get_absolute_url(),
-            "organisation_list": reverse("articles:organisation_list"),
+            "organisation_list": reverse("reader:organisation_list"),
             "organisation_detail": organisation.get_absolute_url(),
-            "topic_list": reverse("articles:topic_list"),
+            "topic_list": reverse("reader:topic_list"),
             "topic_detail": topic.get_absolute_url(),
-            "feed_latest": reverse("articles:feed_latest"),
-            "feed_latest_atom": reverse("articles:feed_latest_atom"),
-            "feed_section": reverse("articles:feed_section", args=[section.slug]),
-            "feed_organisation": reverse("articles:feed_organisation", args=[organisation.slug]),
-            "feed_topic_atom": reverse("articles:feed_topic_atom", args=[topic.slug]),
+            "feed_latest": reverse("reader:feed_latest"),
+            "feed_latest_atom": reverse("reader:feed_latest_atom"),
+            "feed_section": reverse("reader:feed_section", args=[section.slug]),
+            "feed_organisation": reverse("reader:feed_organisation", args=[organisation.slug]),
+            "feed_topic_atom": reverse("reader:feed_topic_atom", args=[topic.slug]),
         }
     urls["sitemap"] = "/sitemap.xml"
     for name, url in urls.items():
@@ -1061,18 +1061,18 @@ def test_chinese_pages_show_no_english_interface_text(client, chinese_newsroom):
     c = chinese_newsroom
     with translation.override("zh-hant"):
         urls = [
-            reverse("articles:home"),
-            reverse("articles:article_list"),
-            reverse("articles:article_list") + "?page=2",
+            reverse("reader:home"),
+            reverse("reader:article_list"),
+            reverse("reader:article_list") + "?page=2",
             c["article"].get_absolute_url(),
             c["section"].get_absolute_url(),
-            reverse("articles:organisation_list"),
+            reverse("reader:organisation_list"),
             c["organisation"].get_absolute_url(),
-            reverse("articles:topic_list"),
+            reverse("reader:topic_list"),
             c["topic"].get_absolute_url(),
-            reverse("articles:search") + "?q=初創&topic=fintech&org=no-such-org",
-            reverse("articles:search") + "?q=人工智能",
-            reverse("articles:search") + "?topic=fintech",
+            reverse("search:search") + "?q=初創&topic=fintech&org=no-such-org",
+            reverse("search:search") + "?q=人工智能",
+            reverse("search:search") + "?topic=fintech",
             "/zh-hant/articles/no-such-article/",
         ]
     latin = re.compile(r"[A-Za-z]{2,}")

@@ -110,7 +110,7 @@ class TestArticle:
         article = make_article(title="香港AI 新聞", slug="")
         assert article.slug == "香港ai-新聞"
         url = article.get_absolute_url()
-        assert url == reverse("articles:article_detail", kwargs={"slug": "香港ai-新聞"})
+        assert url == reverse("reader:article_detail", kwargs={"slug": "香港ai-新聞"})
         assert resolve(unquote(url)).kwargs["slug"] == article.slug
 
     def test_body_is_rendered_and_sanitized_on_save(self, make_article):

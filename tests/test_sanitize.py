@@ -150,7 +150,7 @@ def assert_safe(url, response):
 
 
 def search_urls(site):
-    search = try_reverse("search")
+    search = try_reverse("search:search")
     if not search:
         return []
     urls = [f"{search}?{urlencode({'q': payload})}" for payload in HOSTILE]

@@ -124,7 +124,7 @@ def app_servers(transactional_db, shared_cache, tmp_path):
 
 def test_a_change_on_one_server_shows_on_every_server(app_servers):
     first, second = app_servers
-    listing = reverse("articles:article_list")
+    listing = reverse("reader:article_list")
     section = Section.objects.create(name="Government Initiatives", slug="government-initiatives")
     Article.objects.create(title="Standing story", slug="standing-story", body="Body.", section=section,
                            status=Article.Status.PUBLISHED)

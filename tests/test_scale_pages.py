@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import views
-from articles.cache import LOCAL_VALUES
+from reader import views
+from pagecache.fragments import LOCAL_VALUES
 from articles.models import Article, Organisation, Topic
-from articles.pagination import ArticlePaginator
-from articles.views import related_articles
+from reader.pagination import ArticlePaginator
+from reader.related import related_articles
 
 from .admin_forms import admin_url
 from .test_cache import BACKENDS, redis_unreachable
@@ -56,8 +56,8 @@ class TestCountsPerGeneration:
     ):
         with commit():
             make_article(topics=["fintech"], organisations=["ASTRI"])
-        for url in (reverse("articles:home"), reverse("articles:topic_list"),
-                    reverse("articles:organisation_list")):
+        for url in (reverse("reader:home"), reverse("reader:topic_list"),
+                    reverse("reader:organisation_list")):
             client.get(url)
             with CaptureQueriesContext(connection) as queries:
                 html(client.get(url))
@@ -65,9 +65,9 @@ class TestCountsPerGeneration:
         # A change starts a new generation: counted afresh, with the new article.
         with commit():
             make_article(topics=["fintech"], organisations=["ASTRI"])
-        page = html(client.get(reverse("articles:topic_list")))
+        page = html(client.get(reverse("reader:topic_list")))
         assert re.search(r">fintech <span class=\"count\"><span[^>]*>\(</span>2<", page)
-        page = html(client.get(reverse("articles:home")))
+        page = html(client.get(reverse("reader:home")))
         assert re.search(r">ASTRI</a>\s*<span[^>]*>2</span>", page)
 
     def test_cached_counts_never_show_a_draft_or_a_scheduled_article(
@@ -80,23 +80,23 @@ class TestCountsPerGeneration:
                          status=Article.Status.DRAFT)
             make_article(topics=["public topic", "embargoed topic"], organisations=["Embargo Org"],
                          published_at=when)
-        urls = [reverse("articles:home"), reverse("articles:topic_list"),
-                reverse("articles:organisation_list")]
+        urls = [reverse("reader:home"), reverse("reader:topic_list"),
+                reverse("reader:organisation_list")]
         for _ in range(2):  # computed, then from the cache
             for url in urls:
                 page = html(client.get(url))
                 assert "draft topic" not in page and "Draft Org" not in page
                 assert "embargoed topic" not in page and "Embargo Org" not in page
-            page = html(client.get(reverse("articles:topic_list")))
+            page = html(client.get(reverse("reader:topic_list")))
             assert re.search(r">public topic <span class=\"count\"><span[^>]*>\(</span>1<", page)
-        assert client.get(reverse("articles:topic_detail", args=["embargoed-topic"])).status_code == 404
+        assert client.get(reverse("reader:topic_detail", args=["embargoed-topic"])).status_code == 404
         # No save when the embargo lifts: the next request starts a new generation.
         with mock.patch("django.utils.timezone.now", return_value=when + timedelta(seconds=1)):
-            page = html(client.get(reverse("articles:topic_list")))
+            page = html(client.get(reverse("reader:topic_list")))
             assert "embargoed topic" in page and "draft topic" not in page
             assert re.search(r">public topic <span class=\"count\"><span[^>]*>\(</span>2<", page)
-            assert "Embargo Org" in html(client.get(reverse("articles:home")))
-            response = client.get(reverse("articles:topic_detail", args=["embargoed-topic"]))
+            assert "Embargo Org" in html(client.get(reverse("reader:home")))
+            response = client.get(reverse("reader:topic_detail", args=["embargoed-topic"]))
             assert "1 article" in html(response)
 
     def test_listing_totals_are_counted_once_per_generation(
@@ -133,7 +133,7 @@ class TestDirectories:
         make_article(topics=names)
         make_article(topics=names[:1])
         make_article(topics=["draft only"], status=Article.Status.DRAFT)
-        url = reverse("articles:topic_list")
+        url = reverse("reader:topic_list")
         seen = []
         for page in (1, 2, 3):
             content = html(client.get(url, {"page": page} if page > 1 else {}))
@@ -149,7 +149,7 @@ class TestDirectories:
         government = [Organisation.objects.create(name=f"Bureau {n}", kind="government") for n in range(3)]
         university = [Organisation.objects.create(name=f"University {n}", kind="university") for n in range(2)]
         make_article(organisations=government + university)
-        url = reverse("articles:organisation_list")
+        url = reverse("reader:organisation_list")
         first, second = html(client.get(url)), html(client.get(url, {"page": 2}))
         headings = r'<h2 id="kind-(\d+)" class="section-heading">([^<]+)</h2>'
         assert re.findall(headings, first) == [("1", "Government body")]
@@ -166,7 +166,7 @@ class TestDirectories:
         for n in range(2):
             make_article(topics=[f"t{n}-{i}" for i in range(10)],
                          organisations=[f"Org {n}-{i}" for i in range(5)])
-            for url in (reverse("articles:topic_list"), reverse("articles:organisation_list")):
+            for url in (reverse("reader:topic_list"), reverse("reader:organisation_list")):
                 client.get(url)
                 # The page's tags and the navigation; the counts come from the cache.
                 with django_assert_max_num_queries(2):
@@ -184,7 +184,7 @@ def test_deep_pages_fetch_ids_first_and_keep_the_order(client, make_article, set
     articles = [make_article(title=f"Story {n}", published_at=when - timedelta(hours=n // 2))
                 for n in range(7)]
     make_article(title="Draft story", status=Article.Status.DRAFT)
-    url = reverse("articles:article_list")
+    url = reverse("reader:article_list")
 
     def titles(page):
         return re.findall(r'class="card-title"><a [^>]*>([^<]+)<', html(client.get(url, {"page": page})))
@@ -236,7 +236,7 @@ def test_bulk_publish_shows_on_the_next_anonymous_request(client, editor, make_a
 
     drafts = [make_article(title=f"Bulk draft {n}", status=Article.Status.DRAFT) for n in range(2)]
     reader = Client()
-    url = reverse("articles:article_list")
+    url = reverse("reader:article_list")
     with override_settings(CACHES={"default": BACKENDS["locmem"]}, PAGE_CACHE_ENABLED=True,
                            FRAGMENT_CACHE_ENABLED=True):
         cache.clear()
@@ -261,7 +261,7 @@ def test_bulk_publish_shows_on_the_next_anonymous_request(client, editor, make_a
 
 @pytest.mark.django_db
 def test_search_ranks_the_newest_matches_only(client, make_article, monkeypatch):
-    from articles import search
+    from search import search
 
     monkeypatch.setattr(search, "MAX_RANKED", 3)
     now = timezone.now()
@@ -270,7 +270,7 @@ def test_search_ranks_the_newest_matches_only(client, make_article, monkeypatch)
         make_article(title=f"Story {n}", body="A word on privacy.", topics=["data"],
                      published_at=now - timedelta(days=n))
     make_article(title="Secret privacy", status=Article.Status.DRAFT)
-    response = client.get(reverse("articles:search"), {"q": "privacy"})
+    response = client.get(reverse("search:search"), {"q": "privacy"})
     page = html(response)
     # The three newest matches, ranked among themselves; the older title match is out.
     assert [a.title for a in response.context["articles"]] == ["Story 0", "Story 1", "Story 2"]
@@ -281,7 +281,7 @@ def test_search_ranks_the_newest_matches_only(client, make_article, monkeypatch)
     topics = {item.name: item.num_articles for item in response.context["facets"][0].items}
     assert topics == {"data": 3}
     # Narrower searches are not limited.
-    response = client.get(reverse("articles:search"), {"q": "privacy rules"})
+    response = client.get(reverse("search:search"), {"q": "privacy rules"})
     assert [a.title for a in response.context["articles"]] == ["Privacy rules"]
     assert "matching articles, best match first" not in html(response)
 
@@ -290,7 +290,7 @@ def test_search_ranks_the_newest_matches_only(client, make_article, monkeypatch)
 def test_search_count_and_facets_once_per_generation(fragment_cache, client, make_article, commit):
     with commit():
         make_article(title="Fintech one", topics=["fintech"])
-    url = reverse("articles:search")
+    url = reverse("search:search")
     client.get(url, {"q": "fintech"})
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, {"q": "fintech"})
@@ -367,7 +367,7 @@ def test_cached_listings_show_a_new_article_on_the_next_request(
 ):
     with commit():
         make_article(title="Older story")
-    url = reverse(f"articles:{name}")
+    url = reverse(f"reader:{name}")
     assert "Older story" in html(client.get(url))
     with CaptureQueriesContext(connection) as queries:
         html(client.get(url))
@@ -384,7 +384,7 @@ def test_generation_cache_tag_renders_once_per_generation_and_key(fragment_cache
     from django.template import engines
 
     template = engines["django"].from_string(
-        '{% load articles %}{% generation_cache "t" key %}{{ value }}{% endgeneration_cache %}'
+        '{% load pagecache %}{% generation_cache "t" key %}{{ value }}{% endgeneration_cache %}'
     )
     assert template.render({"key": 1, "value": "first"}) == "first"
     assert template.render({"key": 1, "value": "second"}) == "first"
@@ -401,13 +401,13 @@ def test_values_kept_by_this_process_follow_a_change_made_by_another_server(
     with commit():
         topic = Topic.objects.create(name="robotics")
         make_article(topics=[topic])
-    url = reverse("articles:topic_list")
+    url = reverse("reader:topic_list")
     for _ in range(2):  # the second request reuses this process's copy of the counts
         assert re.search(r">robotics <span class=\"count\"><span[^>]*>\(</span>1<", html(client.get(url)))
     # Another app server publishes (here: outside a commit, so this process's signal
     # does nothing) and bumps the shared generation: this process's copy is now old.
     make_article(topics=[topic])
-    from articles.cache import invalidate_page_cache
+    from pagecache.generation import invalidate_page_cache
 
     invalidate_page_cache()
     assert re.search(r">robotics <span class=\"count\"><span[^>]*>\(</span>2<", html(client.get(url)))

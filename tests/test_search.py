@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Section
-from articles.search import ArticleSearch, clean_query, parse_terms
-from articles.views import SearchView
+from search.query import clean_query, parse_terms
+from search.search import ArticleSearch
+from search.views import SearchView
 
-SEARCH_URL = reverse("articles:search")
+SEARCH_URL = reverse("search:search")
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL indexes"
 )

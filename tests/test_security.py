@@ -156,12 +156,12 @@ class TestHTTPS:
 
     @override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31_536_000)
     def test_https_from_the_proxy_is_served_with_hsts(self, client):
-        response = client.get(reverse("articles:home"), headers={"X-Forwarded-Proto": "https"})
+        response = client.get(reverse("reader:home"), headers={"X-Forwarded-Proto": "https"})
         assert response.status_code == 200
         assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
 
     def test_security_headers(self, client):
-        response = client.get(reverse("articles:home"))
+        response = client.get(reverse("reader:home"))
         assert response["X-Frame-Options"] == "DENY"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -205,7 +205,7 @@ def _request_for(user):
 @pytest.mark.django_db
 class TestContentSecurityPolicy:
     def test_policy_is_exactly_the_strict_one(self, client):
-        response = client.get(reverse("articles:home"))
+        response = client.get(reverse("reader:home"))
         assert parse_csp(response["Content-Security-Policy"]) == EXPECTED_CSP
 
     def test_every_public_page_sends_the_policy(
@@ -633,7 +633,7 @@ def test_admin_scripts_run_under_the_policy(chromium, live_server, admin_user, d
     chromium.get(live_server.url + reverse("admin:auth_user_change", args=[other.pk]))
     # SelectFilter2.js replaces the plain <select multiple> with the two-box chooser.
     WebDriverWait(chromium, 10).until(lambda d: d.find_elements(By.ID, "id_groups_from"))
-    chromium.get(live_server.url + reverse("articles:home"))
+    chromium.get(live_server.url + reverse("reader:home"))
     assert csp_violations(chromium) == []
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Author, Organisation, Section, Topic
-from articles.views import related_articles
+from reader.related import related_articles
 
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 
@@ -81,7 +81,7 @@ class TestHome:
         make_article(title="Old featured", featured=True, published_at=at(1))
         make_article(title="Newest featured", featured=True, published_at=at(3))
         make_article(title="Newest of all", published_at=at(5))
-        page = html(client.get(reverse("articles:home")))
+        page = html(client.get(reverse("reader:home")))
         lead = page.split('class="lead-story"')[1].split("</section>")[0]
         assert "Newest featured" in lead
         latest = page.split('id="latest-heading"')[1]
@@ -91,7 +91,7 @@ class TestHome:
     def test_newest_article_leads_when_none_is_featured(self, client, make_article):
         make_article(title="Older", published_at=at(1))
         make_article(title="Newer", published_at=at(2))
-        page = html(client.get(reverse("articles:home")))
+        page = html(client.get(reverse("reader:home")))
         assert "Newer" in page.split('class="lead-story"')[1].split("</section>")[0]
 
     def test_lists_sections_and_most_covered_tags_with_published_counts(
@@ -103,7 +103,7 @@ class TestHome:
         make_article(organisations=[astri, cyberport], topics=[fintech])
         make_article(organisations=[astri], topics=[fintech])
         make_article(organisations=[astri], status=Article.Status.DRAFT)
-        page = html(client.get(reverse("articles:home")))
+        page = html(client.get(reverse("reader:home")))
         aside = page.split('class="front-aside"')[1]
         assert re.search(r">ASTRI</a>\s*<span[^>]*>2</span>", aside)
         assert re.search(r">Cyberport</a>\s*<span[^>]*>1</span>", aside)
@@ -112,14 +112,14 @@ class TestHome:
         assert aside.index("ASTRI") < aside.index("Cyberport")  # most covered first
 
     def test_empty_site_still_renders(self, client, db):
-        response = client.get(reverse("articles:home"))
+        response = client.get(reverse("reader:home"))
         assert response.status_code == 200
         assert "Nothing has been published yet" in html(response)
 
     def test_header_has_a_search_form(self, client, db):
-        page = parse(client.get(reverse("articles:home")))
+        page = parse(client.get(reverse("reader:home")))
         forms = page.find("form", role="search")
-        assert forms and forms[0]["action"] == reverse("articles:search")
+        assert forms and forms[0]["action"] == reverse("search:search")
         assert forms[0]["method"] == "get"
         assert page.find("input", name="q", type="search")
 
@@ -133,10 +133,10 @@ class TestArticleList:
         settings.ARTICLES_PER_PAGE = 2
         for day in (1, 2, 3):
             make_article(title=f"Day {day}", published_at=at(day))
-        first = html(client.get(reverse("articles:article_list")))
+        first = html(client.get(reverse("reader:article_list")))
         assert first.index("Day 3") < first.index("Day 2")
         assert "Day 1" not in first
-        second = client.get(reverse("articles:article_list"), {"page": 2})
+        second = client.get(reverse("reader:article_list"), {"page": 2})
         page = parse(second)
         assert "Day 1" in html(second) and "Day 3" not in html(second)
         current = page.find("a", **{"aria-current": "page"})
@@ -149,7 +149,7 @@ class TestArticleList:
         settings.ARTICLES_PER_PAGE = 1
         make_article()
         make_article()
-        page = parse(client.get(reverse("articles:article_list"), {"page": 2, "utm": "x"}))
+        page = parse(client.get(reverse("reader:article_list"), {"page": 2, "utm": "x"}))
         assert page.find("a", rel="prev")[0]["href"] == "?utm=x"
 
 
@@ -172,8 +172,8 @@ class TestSection:
         page = parse(client.get(section.get_absolute_url()))
         rss = page.find("link", rel="alternate", type="application/rss+xml")
         atom = page.find("link", rel="alternate", type="application/atom+xml")
-        assert reverse("articles:feed_section", args=[section.slug]) in [l["href"] for l in rss]
-        assert reverse("articles:feed_section_atom", args=[section.slug]) in [
+        assert reverse("reader:feed_section", args=[section.slug]) in [l["href"] for l in rss]
+        assert reverse("reader:feed_section_atom", args=[section.slug]) in [
             l["href"] for l in atom
         ]
 
@@ -186,7 +186,7 @@ class TestOrganisations:
         hku = Organisation.objects.create(name="HKU", kind=Organisation.Kind.UNIVERSITY)
         make_article(organisations=[lab, bureau, hku])
         make_article(organisations=[lab])
-        page = html(client.get(reverse("articles:organisation_list")))
+        page = html(client.get(reverse("reader:organisation_list")))
         directory = page.split('class="directory"')[1]
         headings = re.findall(r'<h2 id="kind-\d+" class="section-heading">([^<]+)</h2>', directory)
         assert headings == ["Government body", "Research institute", "University"]
@@ -210,7 +210,7 @@ class TestOrganisations:
         assert "ASTRI opens a lab" in page and "Unrelated" not in page
         assert "1 article" in page
         links = parse(response).find("link", rel="alternate", type="application/rss+xml")
-        assert reverse("articles:feed_organisation", args=[astri.slug]) in [
+        assert reverse("reader:feed_organisation", args=[astri.slug]) in [
             l["href"] for l in links
         ]
 
@@ -223,9 +223,9 @@ class TestTopics:
         Topic.objects.create(name="unused")
         make_article(topics=[fintech, chinese])
         make_article(topics=[fintech])
-        page = html(client.get(reverse("articles:topic_list")))
+        page = html(client.get(reverse("reader:topic_list")))
         assert re.search(r">fintech <span class=\"count\"><span[^>]*>\(</span>2<", page)
-        assert "香港AI" in page and reverse("articles:topic_detail", args=["香港ai"]) in page
+        assert "香港AI" in page and reverse("reader:topic_detail", args=["香港ai"]) in page
         assert "unused" not in page
 
     def test_topic_page_with_a_chinese_slug(self, client, make_article):
@@ -235,7 +235,7 @@ class TestTopics:
         assert response.status_code == 200
         assert "智慧城市" in html(response)
         links = parse(response).find("link", rel="alternate", type="application/atom+xml")
-        assert reverse("articles:feed_topic_atom", args=["香港ai"]) in [l["href"] for l in links]
+        assert reverse("reader:feed_topic_atom", args=["香港ai"]) in [l["href"] for l in links]
 
 
 # ---------------------------------------------------------------- one article
@@ -271,7 +271,7 @@ class TestArticleDetail:
         assert ">25 November 2026</time>" in page
         assert f'href="{full_article.section.get_absolute_url()}"' in page
         assert 'href="/organisations/astri/"' in page
-        assert f'href="{reverse("articles:topic_detail", args=["香港ai"])}"' in page
+        assert f'href="{reverse("reader:topic_detail", args=["香港ai"])}"' in page
         images = parse(response).find("img", alt="The skyline of Victoria Harbour")
         assert images and images[0]["src"] == full_article.hero_image.url
         assert "<h2>A heading</h2>" in page
@@ -403,13 +403,13 @@ def every_page(make_article, section):
     topic = Topic.objects.create(name="香港AI")
     article = make_article(topics=[topic], organisations=[organisation], standfirst="Summary.")
     return {
-        "home": reverse("articles:home"),
-        "article_list": reverse("articles:article_list"),
+        "home": reverse("reader:home"),
+        "article_list": reverse("reader:article_list"),
         "article_detail": article.get_absolute_url(),
         "section_detail": section.get_absolute_url(),
-        "organisation_list": reverse("articles:organisation_list"),
+        "organisation_list": reverse("reader:organisation_list"),
         "organisation_detail": organisation.get_absolute_url(),
-        "topic_list": reverse("articles:topic_list"),
+        "topic_list": reverse("reader:topic_list"),
         "topic_detail": topic.get_absolute_url(),
     }
 
@@ -466,25 +466,25 @@ def test_breadcrumbs(client, every_page):
 
 
 ROUTES = [
-    ("articles:home", {}, "/"),
-    ("articles:article_list", {}, "/articles/"),
-    ("articles:article_detail", {"slug": "smart-city"}, "/articles/smart-city/"),
-    ("articles:article_detail", {"slug": "香港人工智能"}, "/articles/香港人工智能/"),
-    ("articles:section_detail", {"slug": "startups"}, "/sections/startups/"),
-    ("articles:section_detail", {"slug": "初創"}, "/sections/初創/"),
-    ("articles:organisation_list", {}, "/organisations/"),
-    ("articles:organisation_detail", {"slug": "數碼港"}, "/organisations/數碼港/"),
-    ("articles:topic_list", {}, "/topics/"),
-    ("articles:topic_detail", {"slug": "香港ai"}, "/topics/香港ai/"),
-    ("articles:search", {}, "/search/"),
-    ("articles:feed_latest", {}, "/feeds/latest/"),
-    ("articles:feed_latest_atom", {}, "/feeds/latest/atom/"),
-    ("articles:feed_section", {"slug": "初創"}, "/feeds/sections/初創/"),
-    ("articles:feed_section_atom", {"slug": "startups"}, "/feeds/sections/startups/atom/"),
-    ("articles:feed_organisation", {"slug": "astri"}, "/feeds/organisations/astri/"),
-    ("articles:feed_organisation_atom", {"slug": "數碼港"}, "/feeds/organisations/數碼港/atom/"),
-    ("articles:feed_topic", {"slug": "香港ai"}, "/feeds/topics/香港ai/"),
-    ("articles:feed_topic_atom", {"slug": "fintech"}, "/feeds/topics/fintech/atom/"),
+    ("reader:home", {}, "/"),
+    ("reader:article_list", {}, "/articles/"),
+    ("reader:article_detail", {"slug": "smart-city"}, "/articles/smart-city/"),
+    ("reader:article_detail", {"slug": "香港人工智能"}, "/articles/香港人工智能/"),
+    ("reader:section_detail", {"slug": "startups"}, "/sections/startups/"),
+    ("reader:section_detail", {"slug": "初創"}, "/sections/初創/"),
+    ("reader:organisation_list", {}, "/organisations/"),
+    ("reader:organisation_detail", {"slug": "數碼港"}, "/organisations/數碼港/"),
+    ("reader:topic_list", {}, "/topics/"),
+    ("reader:topic_detail", {"slug": "香港ai"}, "/topics/香港ai/"),
+    ("search:search", {}, "/search/"),
+    ("reader:feed_latest", {}, "/feeds/latest/"),
+    ("reader:feed_latest_atom", {}, "/feeds/latest/atom/"),
+    ("reader:feed_section", {"slug": "初創"}, "/feeds/sections/初創/"),
+    ("reader:feed_section_atom", {"slug": "startups"}, "/feeds/sections/startups/atom/"),
+    ("reader:feed_organisation", {"slug": "astri"}, "/feeds/organisations/astri/"),
+    ("reader:feed_organisation_atom", {"slug": "數碼港"}, "/feeds/organisations/數碼港/atom/"),
+    ("reader:feed_topic", {"slug": "香港ai"}, "/feeds/topics/香港ai/"),
+    ("reader:feed_topic_atom", {"slug": "fintech"}, "/feeds/topics/fintech/atom/"),
     ("sitemap", {}, "/sitemap.xml"),
     ("robots_txt", {}, "/robots.txt"),
 ]
@@ -544,19 +544,19 @@ def catalogue(make_article, section, settings):
                 )
             )
         return {
-            "home": reverse("articles:home"),
-            "article_list": reverse("articles:article_list"),
+            "home": reverse("reader:home"),
+            "article_list": reverse("reader:article_list"),
             "article_detail": articles[0].get_absolute_url(),
             "section_detail": section.get_absolute_url(),
-            "organisation_list": reverse("articles:organisation_list"),
+            "organisation_list": reverse("reader:organisation_list"),
             "organisation_detail": shared_org.get_absolute_url(),
-            "topic_list": reverse("articles:topic_list"),
+            "topic_list": reverse("reader:topic_list"),
             "topic_detail": shared_topic.get_absolute_url(),
-            "feed_latest": reverse("articles:feed_latest"),
-            "feed_latest_atom": reverse("articles:feed_latest_atom"),
-            "feed_section": reverse("articles:feed_section", args=[section.slug]),
-            "feed_organisation": reverse("articles:feed_organisation", args=[shared_org.slug]),
-            "feed_topic_atom": reverse("articles:feed_topic_atom", args=[shared_topic.slug]),
+            "feed_latest": reverse("reader:feed_latest"),
+            "feed_latest_atom": reverse("reader:feed_latest_atom"),
+            "feed_section": reverse("reader:feed_section", args=[section.slug]),
+            "feed_organisation": reverse("reader:feed_organisation", args=[shared_org.slug]),
+            "feed_topic_atom": reverse("reader:feed_topic_atom", args=[shared_topic.slug]),
             "sitemap": reverse("sitemap"),
             "robots_txt": reverse("robots_txt"),
         }
@@ -613,19 +613,19 @@ def hidden_and_public(make_article, section, settings):
 def test_drafts_and_scheduled_articles_appear_on_no_public_page(client, hidden_and_public):
     public, topic, organisation = hidden_and_public
     urls = [
-        reverse("articles:home"),
-        reverse("articles:article_list"),
+        reverse("reader:home"),
+        reverse("reader:article_list"),
         public.get_absolute_url(),
         public.section.get_absolute_url(),
-        reverse("articles:organisation_list"),
+        reverse("reader:organisation_list"),
         organisation.get_absolute_url(),
-        reverse("articles:topic_list"),
+        reverse("reader:topic_list"),
         topic.get_absolute_url(),
-        reverse("articles:feed_latest"),
-        reverse("articles:feed_latest_atom"),
-        reverse("articles:feed_section", args=[public.section.slug]),
-        reverse("articles:feed_topic", args=[topic.slug]),
-        reverse("articles:feed_organisation_atom", args=[organisation.slug]),
+        reverse("reader:feed_latest"),
+        reverse("reader:feed_latest_atom"),
+        reverse("reader:feed_section", args=[public.section.slug]),
+        reverse("reader:feed_topic", args=[topic.slug]),
+        reverse("reader:feed_organisation_atom", args=[organisation.slug]),
         reverse("sitemap"),
     ]
     for url in urls:
@@ -638,9 +638,9 @@ def test_drafts_and_scheduled_articles_appear_on_no_public_page(client, hidden_a
 
 @pytest.mark.django_db
 def test_counts_count_published_articles_only(client, hidden_and_public):
-    page = html(client.get(reverse("articles:topic_list")))
+    page = html(client.get(reverse("reader:topic_list")))
     assert re.search(r">robotics <span class=\"count\"><span[^>]*>\(</span>1<", page)
-    page = html(client.get(reverse("articles:organisation_list")))
+    page = html(client.get(reverse("reader:organisation_list")))
     assert re.search(r">HKSTP</a>\s*<span[^>]*>1</span>", page)
 
 

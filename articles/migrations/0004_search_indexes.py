@@ -1,9 +1,8 @@
-"""Indexes for search (articles/search.py), on PostgreSQL only.
+"""Indexes for search (search/), on PostgreSQL only.
 
-- article_search_document: GIN on the weighted full-text document, the very expression
-  `articles.search.search_vector()` builds (same columns, weights and config), so that
-  `WHERE <document> @@ websearch_to_tsquery(...)` is an index scan. An expression index
-  needs no extra column, so bulk inserts (bulk_create, COPY) stay indexed with no extra step.
+- article_search_document: GIN on the weighted full-text document (title A, standfirst B,
+  body C, `english`), so that `WHERE <document> @@ websearch_to_tsquery(...)` is an index
+  scan. Migration 0007 replaces it with an index of the same name on a stored column.
 - article_text_trgm: pg_trgm GIN on UPPER(title || ' ' || standfirst || ' ' || body), the
   expression `articles.search.substring_document()` builds, for the substring matching of
   Chinese terms (PostgreSQL's parsers do not split "香港AI的發展" into words). pg_trgm needs
@@ -14,7 +13,7 @@ SQLite has neither GIN nor pg_trgm: there this migration does nothing, and the m
 unchanged on both databases, so `makemigrations --check` stays clean.
 
 The expressions are frozen here (a migration must not change when search.py does);
-tests/test_search.py checks with EXPLAIN that search.py's queries still use these indexes.
+search's tests check with EXPLAIN that its queries still use these indexes.
 """
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector

@@ -1,4 +1,4 @@
-"""A stored full-text document for search, on PostgreSQL only (articles/search.py).
+"""A stored full-text document for search, on PostgreSQL only (search/).
 
 Migration 0004 indexed the weighted document as an expression. The index finds matches
 fast, but ranking them (ts_rank) and rechecking a lossy bitmap evaluate the expression
@@ -8,15 +8,15 @@ parsed once, when the article is written.
 
 - Column `search_document` (tsvector), filled by a BEFORE INSERT/UPDATE trigger from
   title (weight A), standfirst (B) and body (C) with the `english` configuration (the
-  same document `articles.search` queries with). A trigger rather than a step in
+  same document `search.backends` queries with). A trigger rather than a step in
   Article.save(): bulk_create, fixtures (loaddata, restore), raw SQL and
   QuerySet.update() all keep it right with no extra step, and a save costs no extra query.
 - GIN index `article_search_document` on the column (the name of 0004's expression index,
-  which it replaces: the planner and tests/test_search.py look for it).
+  which it replaces: the planner and search's tests look for it).
 
 Not a model field: only PostgreSQL has it (SQLite searches by substring), and a model field
 would be loaded with every article (several KB each) and written into every backup.
-articles/search.py refers to the column with `SearchDocument()`.
+search/backends.py refers to the column with `SearchDocument()`.
 
 On a large table the backfill UPDATE takes a while (about a minute per 100,000 articles);
 run VACUUM ANALYZE afterwards.

@@ -146,17 +146,17 @@ def visible_titles(browser):
 
 def page_types(newsroom):
     return {
-        "home": reverse("articles:home"),
-        "article-list": reverse("articles:article_list"),
-        "article-list-page-2": reverse("articles:article_list") + "?page=2",
+        "home": reverse("reader:home"),
+        "article-list": reverse("reader:article_list"),
+        "article-list-page-2": reverse("reader:article_list") + "?page=2",
         "article": newsroom["lead"].get_absolute_url(),
-        "article-chinese": reverse("articles:article_detail", args=["香港大學研發醫療人工智能"]),
+        "article-chinese": reverse("reader:article_detail", args=["香港大學研發醫療人工智能"]),
         "section": newsroom["government"].get_absolute_url(),
-        "organisation-list": reverse("articles:organisation_list"),
+        "organisation-list": reverse("reader:organisation_list"),
         "organisation": newsroom["astri"].get_absolute_url(),
-        "topic-list": reverse("articles:topic_list"),
+        "topic-list": reverse("reader:topic_list"),
         "topic": newsroom["fintech"].get_absolute_url(),
-        "search": reverse("articles:search") + "?q=robots",
+        "search": reverse("search:search") + "?q=robots",
         "not-found": "/articles/no-such-article/",
     }
 
@@ -192,7 +192,7 @@ def test_reader_searches_by_two_topics(browser, live_server, newsroom):
     open_page(browser, live_server, newsroom["both"].get_absolute_url())
     topic_links = browser.find_elements(By.CSS_SELECTOR, ".story-footer .tag-list a")
     assert {link.text for link in topic_links} >= {"fintech", "robotics"}
-    open_page(browser, live_server, reverse("articles:search") + "?topic=fintech&topic=robotics")
+    open_page(browser, live_server, reverse("search:search") + "?topic=fintech&topic=robotics")
     titles = [
         element.text
         for element in browser.find_elements(By.CSS_SELECTOR, "main article h2 a, main article h3 a")

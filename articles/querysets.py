@@ -1,0 +1,136 @@
+"""The content model's querysets: the publication rule and everything built on it.
+
+The rule lives here once: `published_q()` (a Q object, with a prefix to apply it across a
+join, e.g. "articles__" from a tag), `ArticleQuerySet.published()` on top of it, and
+`Article.is_published` for one article. Every public page, feed, sitemap, search and count
+goes through them.
+"""
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import PUBLISH_PERMISSION
+
+
+class Status(models.TextChoices):
+    """Article.Status: where an article stands in the newsroom."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+def published_q(prefix="", at=None):
+    """The publication rule as a Q object: published, and published_at not in the future
+    (at `at`, default now). `prefix` applies it across a join ("articles__" from a tag)."""
+    now = at or timezone.now()
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": now})
+
+
+def story_key(prefix=""):
+    """One value per story: an article and its translation share it (the smaller of the
+    two ids), an article without one has its own id. Counting distinct keys counts what
+    readers see in a list, where ArticleQuerySet.for_language() shows each story once."""
+    pk, translation_id = f"{prefix}pk", f"{prefix}translation_id"
+    # LEAST() with a NULL is NULL on SQLite and the other value on PostgreSQL: Coalesce
+    # makes both give the article's own id.
+    return Coalesce(Least(pk, translation_id), pk)
+
+
+def published_story_count(prefix="articles__"):
+    """How many stories with a published article, as readers' lists count them (an article
+    and its translation once), over a join from a section, tag or author."""
+    return Count(story_key(prefix), filter=published_q(prefix=prefix), distinct=True)
+
+
+def published_article_count(prefix="articles__"):
+    """How many published articles, each language counted (the newsroom's columns), over a
+    join from a section, tag or author."""
+    return Count(prefix.removesuffix("__"), filter=published_q(prefix=prefix), distinct=True)
+
+
+class SectionQuerySet(models.QuerySet):
+    def public(self):
+        """Sections readers may see: all of them (the navigation lists every section, with
+        or without articles). The same method as the tags', so that pages and feeds look
+        up a section, an organisation or a topic alike."""
+        return self.all()
+
+
+class TagQuerySet(models.QuerySet):
+    """Shared by Organisation and Topic: counts that only ever count published articles."""
+
+    def with_published_counts(self):
+        """`num_articles`: published articles, each language counted (for the newsroom)."""
+        return self.annotate(num_articles=published_article_count())
+
+    def in_use(self):
+        """Tags with at least one published article, each with `num_articles` counting
+        them as readers' lists show them: an article and its translation count once.
+        Counts every link of every tag (bench/RESULTS.md): pages read the counts through
+        reader/directories.py, computed once per content generation, and look one tag up
+        with `public()`."""
+        return self.annotate(num_articles=published_story_count()).filter(num_articles__gt=0)
+
+    def public(self):
+        """Tags that at least one published article carries, without counting: an EXISTS
+        probe per tag, which stops at the first published article (for looking up one tag).
+        A tag only drafts or scheduled articles carry must look like no tag at all."""
+        links = self.model._meta.get_field("article_links").related_model
+        published_links = links.objects.filter(tag=OuterRef("pk")).filter(
+            published_q(prefix="content_object__")
+        )
+        return self.filter(Exists(published_links))
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """The one publication rule: published, and published_at not in the future."""
+        return self.filter(published_q(at=at))
+
+    def scheduled(self):
+        """Published articles whose time has not come yet, soonest first."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).order_by(
+            "published_at"
+        )
+
+    def next_publication_time(self):
+        """When the next scheduled article becomes public (None if none is scheduled): the
+        page cache keeps nothing beyond it (pagecache/generation.py)."""
+        return self.scheduled().values_list("published_at", flat=True).first()
+
+    def about(self, obj):
+        """The articles of a section, an organisation or a topic (`obj`): one lookup for
+        the listing pages and the feeds alike."""
+        return self.filter(**{obj.article_lookup: obj})
+
+    def for_language(self, language):
+        """Each story once, in `language` where this queryset holds that version: the
+        articles of this queryset without those in another language whose translation
+        into `language` is in it too. Nothing is hidden for want of a translation: an
+        English reader's list shows the Chinese articles that have no English version here.
+
+        Apply it on top of published() and the list's own filters (section, tag, search),
+        as the last filter: "in it too" means in this very list, so an article whose
+        translation is filed under another section still appears in its own section.
+        One subquery of the same filters; no extra query."""
+        in_this_list = self.order_by().values("pk")
+        return self.exclude(~Q(language=language) & Q(translation__in=in_this_list))
+
+    def for_listing(self):
+        """Everything a list of articles shows, in a fixed number of queries."""
+        return self.select_related("section").prefetch_related("authors", "topics", "organisations")
+
+    def visible_to(self, user):
+        """What a user may read on the site, drafts included for previews: editors (who may
+        publish) and superusers see everything, other staff (writers) published articles and
+        their own drafts, everyone else published articles only. The newsroom's ownership
+        rule (newsroom/permissions.py) is the same, so "view on site" never shows a writer
+        another writer's draft."""
+        if not (user.is_authenticated and user.is_staff):
+            return self.published()
+        if user.has_perm(PUBLISH_PERMISSION):
+            return self
+        return self.filter(published_q() | Q(created_by=user))

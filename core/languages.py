@@ -1,0 +1,24 @@
+"""The site's languages: Django's codes ("en", "zh-hant", from settings.LANGUAGES), the BCP 47
+tags pages, feeds and sitemaps write ("en", "zh-Hant"), and the field that holds a record's
+text in a language ("name_zh_hant")."""
+
+from django.utils.translation import to_locale
+
+
+def language_tag(code):
+    """A Django language code as a BCP 47 tag, for lang, hreflang, RSS <language> and
+    xml:lang: "zh-hant" -> "zh-Hant", "en" -> "en"."""
+    return to_locale(code).replace("_", "-")
+
+
+def localized_field(base, code):
+    """The name of the field holding `base` in language `code`: ("name", "zh-hant") ->
+    "name_zh_hant". The English text is `base` itself, so no field is named for English;
+    a getattr() or .get() of the result then finds nothing and falls back."""
+    return f"{base}_{code.replace('-', '_').lower()}"
+
+
+def localized(values, base, code):
+    """`base` in language `code` from a mapping (a .values() row), falling back to the
+    English `values[base]` where that language's text is blank or missing."""
+    return (code and values.get(localized_field(base, code))) or values[base]

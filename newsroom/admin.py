@@ -1,0 +1,386 @@
+"""The newsroom: editors and writers work here.
+
+Roles (groups from articles/roles.py) are enforced on the server, on every admin URL, by the
+rules in permissions.py:
+- Editors (permission `articles.publish_article`) see, edit, publish and schedule every article.
+- Writers see only the articles they created (`Article.created_by`), edit them while they are
+  drafts, and can never set the status, publication time or "featured": those fields are
+  read-only for them, the publish actions are not theirs, and save_model refuses anything
+  but a draft from them. Ownership filters `get_queryset`, which Django's changelist, change,
+  history, delete, actions and autocomplete views all start from; the object-level
+  `has_*_permission` methods say the same for one article.
+
+History: django-reversion keeps a revision of every article save with its topic and
+organisation links and authors; editors and owners restore one from the history page.
+
+Edit conflicts: see Article.version and ArticleAdminForm._check_version.
+"""
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import models, router, transaction
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from articles.models import Article, Author, Organisation, Section, Topic
+from articles.querysets import published_article_count
+
+from .forms import ArticleAdminForm
+from .history import ensure_baseline_revision
+from .permissions import may_change, may_publish, may_view, visible_articles
+
+
+class PublishedCountMixin:
+    """A sortable "published articles" column; get_queryset annotates `num_articles` with
+    published articles only (drafts and scheduled ones are not counted)."""
+
+    @admin.display(description=_("published articles"), ordering="num_articles")
+    def published_articles(self, obj):
+        return obj.num_articles
+
+
+class ArticleChangeList(ChangeList):
+    """The list does not show bodies: do not load them for every row."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer("body", "body_html")
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    list_display = (
+        "title", "language", "section", "status_label", "published_at", "byline", "updated_at"
+    )
+    list_display_links = ("title",)
+    list_filter = (
+        "status",
+        "language",
+        "section",
+        ("organisations", admin.RelatedOnlyFieldListFilter),
+        ("topics", admin.RelatedOnlyFieldListFilter),
+        "published_at",
+        "featured",
+    )
+    list_select_related = ("section",)
+    search_fields = ("title", "standfirst", "slug")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("section", "authors", "translation")
+    readonly_fields = ("created_by", "created_at", "updated_at")
+    publication_fields = ("status", "published_at", "featured")
+    actions = ("publish_selected", "unpublish_selected")
+    save_on_top = True
+    history_latest_first = True
+    change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "admin/articles/article/object_history.html"
+
+    # --- who may do what -------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return visible_articles(request, super().get_queryset(request).prefetch_related("authors"))
+
+    def has_publish_permission(self, request):
+        """Used by the publish actions (`permissions=["publish"]`)."""
+        return may_publish(request)
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or may_view(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or may_change(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if not may_publish(request):
+            readonly += self.publication_fields
+        return readonly
+
+    # --- the form ---------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        editable = (
+            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        )
+        tags = ["section", "topics", "new_topics", "organisations", "new_organisations", "authors"]
+        if not editable:
+            tags = [name for name in tags if not name.startswith("new_")]
+        elif not request.user.has_perm("articles.add_organisation"):
+            tags.remove("new_organisations")
+        return [
+            (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+            (_("Language and translation"), {"fields": ["language", "translation"]}),
+            (_("Section, tags and bylines"), {"fields": tags}),
+            (_("Publication"), {"fields": list(self.publication_fields)}),
+            (_("Hero image"), {"fields": ["hero_image", "hero_image_alt"]}),
+            (
+                _("Record"),
+                {
+                    "fields": ["created_by", "created_at", "updated_at"]
+                    + (["expected_version"] if editable else []),
+                    "classes": ["collapse"],
+                },
+            ),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_create_organisations = request.user.has_perm("articles.add_organisation")
+        return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # taggit's TaggableManager is not a ManyToManyField, so the admin's autocomplete
+        # does not apply to it by itself; the admin's own select2 widget over the tag model
+        # does (its endpoint only needs the tag admin's search_fields and view permission).
+        if db_field.name in ("topics", "organisations"):
+            return forms.ModelMultipleChoiceField(
+                queryset=db_field.remote_field.model.objects.all(),
+                required=False,
+                widget=AutocompleteSelectMultiple(db_field, self.admin_site),
+                label=capfirst(db_field.verbose_name),
+                help_text=_("Type to search the existing ones."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "translation":
+            # Only articles this user may see in the admin (a writer's own), as the
+            # autocomplete offers: a posted id of anyone else's article is a form error.
+            kwargs["queryset"] = self.get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        author = getattr(request.user, "author", None)
+        if author is not None:
+            initial.setdefault("authors", [author.pk])
+        return initial
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            return None
+        before_revert = getattr(request, "_article_version_before_revert", None)
+        if before_revert is not None:
+            # A history restore: the row now holds the old version's fields, but the version
+            # check and the next version number go on from the real current one, and the
+            # translation link (not in revisions) stays the current one.
+            obj.version = before_revert
+            obj.translation_id = request._article_translation_before_revert
+        elif request.method == "POST" and transaction.get_connection(
+            router.db_for_write(Article)
+        ).in_atomic_block:
+            # Lock the row until the save commits, so the version check cannot race.
+            obj.version = (
+                Article.objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=obj.pk)
+            )
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and self.has_change_permission(request, obj):
+                ensure_baseline_revision(obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if not may_publish(request) and obj.status != Article.Status.DRAFT:
+            # The publication fields are read-only for writers; this also stops a writer
+            # restoring a published version of their article.
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    # --- the list -----------------------------------------------------------------------
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        if obj.is_scheduled:
+            return _("Scheduled")
+        return obj.get_status_display()
+
+    @admin.display(description=_("authors"))
+    def byline(self, obj):
+        return ", ".join(author.name for author in obj.authors.all())
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        # Not VersionAdmin's changelist_view: it wraps the whole request in one revision, so
+        # a bulk action would put every article in one revision and restoring any of them
+        # would revert them all. The actions below make one revision per article.
+        context = {"can_recover": self.has_delete_permission(request)}
+        context.update(extra_context or {})
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
+    def _set_status(self, request, queryset, status, comment):
+        changed = 0
+        # defer(None): the list's queryset leaves the body out, a save needs it.
+        for article in queryset.exclude(status=status).defer(None):
+            ensure_baseline_revision(article)
+            with reversion.create_revision():
+                article.status = status
+                article.save()
+                reversion.set_user(request.user)
+                reversion.set_comment(comment)
+            self.log_change(request, article, [{"changed": {"fields": ["Status"]}}])
+            changed += 1
+        return changed
+
+    @admin.action(
+        description=_("Publish selected articles (a future publication time schedules them)"),
+        permissions=["publish"],
+    )
+    def publish_selected(self, request, queryset):
+        changed = self._set_status(request, queryset, Article.Status.PUBLISHED, "Published.")
+        self.message_user(
+            request,
+            ngettext("%d article published.", "%d articles published.", changed) % changed,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        changed = self._set_status(request, queryset, Article.Status.DRAFT, "Unpublished.")
+        self.message_user(
+            request,
+            ngettext("%d article unpublished.", "%d articles unpublished.", changed) % changed,
+            messages.SUCCESS,
+        )
+
+    # --- history and recovery (django-reversion) ----------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        context = {"can_restore": self.has_change_permission(request, obj)}
+        context.update(extra_context or {})
+        return super().history_view(request, object_id, context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        with transaction.atomic(using=router.db_for_write(Article)):
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None:
+                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            # reversion looks a version up by id and object id only; make it this article's.
+            get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+            request._article_version_before_revert = obj.version
+            request._article_translation_before_revert = obj.translation_id
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        # Deleted articles of every writer: editors only.
+        if not self.has_delete_permission(request) or not may_publish(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_delete_permission(request) or not may_publish(request):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_model(Article), pk=version_id)
+        if Article.objects.filter(pk=version.object_id).exists():
+            raise Http404("This article has not been deleted.")
+        return super().recover_view(request, version_id, extra_context)
+
+
+@admin.register(Section)
+class SectionAdmin(PublishedCountMixin, admin.ModelAdmin):
+    list_display = ("name", "name_zh_hant", "slug", "position", "published_articles")
+    list_editable = ("position",)
+    search_fields = ("name", "name_zh_hant", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("position", "name")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(num_articles=published_article_count())
+        )
+
+
+class TagAdmin(PublishedCountMixin, admin.ModelAdmin):
+    """Organisations and topics: counts of published articles (TagQuerySet)."""
+
+    # The Chinese name is searched too, so the article form's tag autocomplete finds "金融科技".
+    search_fields = ("name", "name_zh_hant", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_published_counts()
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TagAdmin):
+    list_display = ("name", "name_zh_hant", "kind", "website_link", "published_articles")
+    list_filter = ("kind",)
+    fields = ("name", "name_zh_hant", "slug", "kind", "website", "description")
+    # Websites typed without a scheme are https (Django 6's default; silences its warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=_("website"), ordering="website")
+    def website_link(self, obj):
+        if not obj.website:
+            return ""
+        if not obj.safe_website:
+            return obj.website
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', obj.safe_website, obj.website)
+
+
+@admin.register(Topic)
+class TopicAdmin(TagAdmin):
+    list_display = ("name", "name_zh_hant", "slug", "published_articles")
+    fields = ("name", "name_zh_hant", "slug", "description")
+
+
+@admin.register(Author)
+class AuthorAdmin(PublishedCountMixin, admin.ModelAdmin):
+    list_display = ("name", "slug", "user", "published_articles")
+    search_fields = ("name", "slug", "user__username")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("name",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .annotate(num_articles=published_article_count())
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Bylines belong to newsroom accounts.
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,31 @@
+"""Who may do what in the newsroom. Writers (articles/roles.py) see and change only the
+articles they created, and only while they are drafts; Editors (the publish permission)
+see, change, publish and schedule every article. ArticleAdmin (admin.py) applies these on
+every admin URL; the readers' site applies the same rule for previews
+(ArticleQuerySet.visible_to)."""
+
+from articles.models import Article
+from articles.roles import PUBLISH_PERMISSION
+
+
+def may_publish(request):
+    return request.user.has_perm(PUBLISH_PERMISSION)
+
+
+def owns(request, article):
+    return article.created_by_id is not None and article.created_by_id == request.user.pk
+
+
+def may_change(request, article):
+    """Editors change any article; a writer their own draft only: once published, it is
+    the editors' to change (or delete)."""
+    return may_publish(request) or (owns(request, article) and article.status == Article.Status.DRAFT)
+
+
+def may_view(request, article):
+    return may_publish(request) or owns(request, article)
+
+
+def visible_articles(request, queryset):
+    """The articles of `queryset` this user works on: all for editors, their own for writers."""
+    return queryset if may_publish(request) else queryset.filter(created_by=request.user)

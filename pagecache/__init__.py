@@ -1,0 +1,38 @@
+"""
+The page cache: whole public pages for anonymous readers, shared by every app server.
+
+Why whole pages: a hit costs one cache round trip and no database query or template
+rendering, whatever the page (bench/RESULTS.md has the numbers). Why a middleware rather
+than per-view decorators: the views stay thin and the rules live in one place.
+
+How every app server sees a change on its next request:
+- Every stored page carries the content *generation* number it was rendered under; the
+  current number lives in the shared cache (Redis when REDIS_URL is set). Saving or
+  deleting any article, section, organisation, topic, author or tag link bumps it
+  (signals.py, after the transaction commits), so on every server the next
+  lookup finds an older generation and misses. A hit is one MGET (page, generation,
+  schedule) and no database query.
+- Scheduled articles become public when their time passes, with no save to send a
+  signal. The earliest future publication time is kept beside the generation; a page is
+  cached no longer than until then, and the first request after it bumps the generation.
+- Code that changes content without signals (QuerySet.update(), bulk_create, raw SQL, a
+  deploy with new templates) must call `invalidate_page_cache()` (or run
+  `manage.py invalidate_page_cache`).
+
+What is never cached: anything but GET/HEAD; requests carrying a session cookie (staff
+and anyone logged in see fresh pages); responses other than 200; responses that set a
+cookie or that will get one (CSRF token used, session written); responses that vary on
+Cookie themselves or opt out with Cache-Control private/no-cache/no-store/max-age=0
+(`never_cache`); streaming responses; paths under PAGE_CACHE_EXCLUDED_PATHS (the admin).
+
+With the local-memory cache (no REDIS_URL) the cache is per process: correct for one
+process (runserver), not for several gunicorn workers; gunicorn.conf.py switches the page
+and fragment caches off in that case.
+
+The modules: generation.py (the generation number and the schedule), fragments.py
+(values and template blocks kept per generation: `generation_cached`,
+`{% generation_cache %}`), middleware.py (whole pages), signals.py (what bumps the
+generation). This app imports no content app: the content app tells it, from its
+AppConfig.ready(), which models to watch and how to find the next scheduled
+publication (`pagecache.signals.watch`).
+"""

@@ -1,0 +1,71 @@
+"""Values and template blocks computed once per content generation, for every app server:
+the expensive aggregates a page needs even when the page itself is not cached."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .generation import (
+    GENERATION_KEY,
+    NEXT_SCHEDULED_KEY,
+    content_state,
+    request_state as _request_state,
+    timeout_until,
+)
+
+logger = logging.getLogger(__name__)
+
+# Values already fetched by this process for the request's generation are reused without a
+# round trip (LOCAL_VALUES, small and bounded).
+LOCAL_VALUES = {}
+LOCAL_VALUES_MAX = 500
+
+
+def _remember_locally(key, generation, value):
+    if len(LOCAL_VALUES) >= LOCAL_VALUES_MAX:
+        LOCAL_VALUES.clear()  # simpler than LRU; refilled from the shared cache
+    LOCAL_VALUES[key] = (generation, value)
+
+
+def generation_cached(name, compute, timeout=None):
+    """compute(), computed once per content generation for all app servers.
+
+    For the expensive aggregates a page needs even when the page itself is not cached
+    (published counts over every tag link: 200-400 ms at 100,000 articles, see
+    bench/RESULTS.md). `name` must say everything the value depends on besides content,
+    e.g. f"topic-counts:{limit}". Works whether or not the page cache is on."""
+    if not settings.FRAGMENT_CACHE_ENABLED:
+        return compute()
+    timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+    # As for pages: the generation is stored in the value, so that one MGET fetches value,
+    # generation and schedule (pages call this several times: one round trip each).
+    key = f"page-cache:fragment:{name}"
+    request_state = _request_state.get()
+    try:
+        if request_state:
+            generation, next_publication = request_state["state"]
+            local = LOCAL_VALUES.get(key)
+            if local is not None and local[0] == generation:
+                return local[1]
+            stored = cache.get(key)
+        else:
+            values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY, key])
+            generation, next_publication = content_state(values)
+            stored = values.get(key)
+            if request_state is not None:
+                request_state["state"] = (generation, next_publication)
+    except Exception:
+        logger.exception("Cache unavailable; computing %s", name)
+        return compute()
+    if stored is not None and stored[0] == generation:
+        if request_state is not None:
+            _remember_locally(key, generation, stored[1])
+        return stored[1]
+    value = compute()
+    try:
+        cache.set(key, (generation, value), timeout_until(next_publication, timeout))
+    except Exception:
+        logger.exception("Could not cache %s", name)
+    return value
+

@@ -1,0 +1,95 @@
+"""The content generation: one number in the shared cache that every stored page and value
+carries, bumped by every change a reader could see, and the next scheduled publication,
+kept beside it so that nothing cached outlives it. See the package docstring."""
+
+import contextvars
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-cache:generation"
+NEXT_SCHEDULED_KEY = "page-cache:next-scheduled"
+
+# When the next scheduled change becomes public (a datetime or None): the content app
+# hands it over through pagecache.signals.watch(), so this module imports no model.
+_next_scheduled_change = None
+
+
+def set_next_scheduled_change(find):
+    global _next_scheduled_change
+    _next_scheduled_change = find
+
+
+def _new_generation():
+    # Milliseconds since the epoch: a generation re-created after eviction or a Redis
+    # restart is larger than any earlier one, so stale page keys are never reused.
+    return int(time.time() * 1000)
+
+
+def current_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def invalidate_page_cache():
+    """Make every app server's next request miss. Safe to call often (one INCR)."""
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # no generation yet (first use, eviction, Redis restart)
+            cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+    except Exception:  # the cache being down must not fail the editor's save
+        logger.exception("Could not invalidate the page cache")
+
+
+def next_scheduled_timestamp():
+    """The earliest publication time still in the future (POSIX seconds), or None."""
+    when = _next_scheduled_change() if _next_scheduled_change is not None else None
+    return when.timestamp() if when else None
+
+
+def content_state(values=None):
+    """(generation, next scheduled publication) in one cache round trip (or from `values`,
+    a get_many() result that fetched both keys). When the next scheduled time has passed,
+    or was computed for an older generation, bump/recompute."""
+    if values is None:
+        values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY])
+    generation = values.get(GENERATION_KEY)
+    if generation is None:
+        generation = current_generation()
+    scheduled = values.get(NEXT_SCHEDULED_KEY)
+    now = timezone.now().timestamp()
+    if scheduled is not None and scheduled[0] == generation:
+        next_publication = scheduled[1]
+        if next_publication is None or next_publication > now:
+            return generation, next_publication
+        # A scheduled article has just become public: every page may show it.
+        invalidate_page_cache()
+        generation = current_generation()
+    # Stored with the generation it was computed for: a save committed meanwhile bumps
+    # the generation, which makes every server compute it again (no stale "nothing
+    # scheduled" left behind by a race).
+    next_publication = next_scheduled_timestamp()
+    cache.set(NEXT_SCHEDULED_KEY, (generation, next_publication), timeout=settings.PAGE_CACHE_SECONDS)
+    return generation, next_publication
+
+
+def timeout_until(next_publication, timeout):
+    """`timeout`, shortened so that nothing cached outlives the next scheduled publication."""
+    if next_publication is None:
+        return timeout
+    return min(timeout, max(1, int(next_publication - timezone.now().timestamp())))
+
+
+# Within one request, the content state read once (by the page cache middleware or the
+# first generation_cached call) serves every later generation_cached call. Outside a
+# request (commands, shells) every call reads the shared cache.
+request_state = contextvars.ContextVar("hkai_content_state", default=None)

@@ -1,0 +1,156 @@
+"""The sitemap: published articles, the sections, organisations and topics that have
+published articles, and the site's fixed pages, each with its last modification time.
+
+Both languages are in the one sitemap (Django's `i18n`), each URL with its `xhtml:link`
+alternates (`alternates`, `x_default`):
+- a fixed page, section, organisation or topic exists in each language: `/topics/` and
+  `/zh-hant/topics/` are listed, and name each other;
+- an article is listed once, at its own language's address (its canonical URL), and names
+  its published translation as its alternate. An article without one has no alternate in
+  the other language: its page in the other language's URL space shows the same text with
+  the other interface, and its canonical link points back here, so naming it as a
+  translation would be wrong.
+"""
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.urls import reverse
+from articles.models import Article, Organisation, Section, Topic
+from core.languages import language_tag
+
+
+def _last_published_change():
+    """When the newest change to any published article was made."""
+    return Article.objects.published().aggregate(last=Max("updated_at"))["last"]
+
+
+def _language_order(code):
+    return [language for language, _ in settings.LANGUAGES].index(code)
+
+
+class BilingualSitemap(Sitemap):
+    """Every item in each language it exists in, with hreflang alternates and x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def extra_alternates(self, item):
+        """More (lang_code, path) alternates of `item` than its own languages give."""
+        return []
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        for url in urls:
+            item, _ = url["item"]
+            alternates = [a for a in url["alternates"] if a["lang_code"] != "x-default"]
+            alternates += [
+                {"location": base + path, "lang_code": code}
+                for code, path in self.extra_alternates(item)
+            ]
+            alternates.sort(key=lambda alternate: _language_order(alternate["lang_code"]))
+            # x-default is the English page. Not Django's: it removes "/en/" from the English
+            # URL, which with unprefixed English URLs only ever mangles a slug "en".
+            default = [a for a in alternates if a["lang_code"] == settings.LANGUAGE_CODE]
+            if self.x_default and default:
+                alternates.append({"location": default[0]["location"], "lang_code": "x-default"})
+            for alternate in alternates:
+                # BCP 47 ("zh-Hant"), as the pages' hreflang links write it.
+                if alternate["lang_code"] != "x-default":
+                    alternate["lang_code"] = language_tag(alternate["lang_code"])
+            url["alternates"] = alternates
+        return urls
+
+
+class ArticleSitemap(BilingualSitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .select_related("translation")
+            .only(
+                "slug",
+                "language",
+                "updated_at",
+                "published_at",
+                "translation__slug",
+                "translation__language",
+                "translation__status",
+                "translation__published_at",
+            )
+            .order_by("-published_at", "-id")
+        )
+
+    def get_languages_for_item(self, article):
+        # Its own address only: /zh-hant/articles/<an English slug>/ is not a translation.
+        return [article.language]
+
+    def extra_alternates(self, article):
+        translated = article.published_translation()
+        if translated is None:
+            return []
+        return [(translated.language, translated.url_in(translated.language))]
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+class _WithPublishedArticlesSitemap(BilingualSitemap):
+    """Sections, organisations or topics that have published articles; lastmod is the
+    newest change to one of those articles (their pages change when an article does)."""
+
+    model = None
+    changefreq = "daily"
+    priority = 0.5
+
+    def items(self):
+        return (
+            self.model.objects.annotate(
+                last_modified=Max(
+                    "articles__updated_at", filter=Article.published_q(prefix="articles__")
+                )
+            )
+            .filter(last_modified__isnull=False)
+            .order_by("pk")
+        )
+
+    def lastmod(self, obj):
+        return obj.last_modified
+
+
+class SectionSitemap(_WithPublishedArticlesSitemap):
+    model = Section
+
+
+class OrganisationSitemap(_WithPublishedArticlesSitemap):
+    model = Organisation
+
+
+class TopicSitemap(_WithPublishedArticlesSitemap):
+    model = Topic
+
+
+class StaticPagesSitemap(BilingualSitemap):
+    """The home page and the indexes: they change whenever a published article does."""
+
+    changefreq = "hourly"
+    priority = 1.0
+
+    def items(self):
+        return [
+            "reader:home",
+            "reader:article_list",
+            "reader:organisation_list",
+            "reader:topic_list",
+        ]
+
+    def location(self, name):
+        return reverse(name)
+
+    def lastmod(self, name):
+        if not hasattr(self, "_last_change"):
+            self._last_change = _last_published_change()
+        return self._last_change

@@ -1,0 +1,262 @@
+"""Readers' pages. Thin views: every queryset starts from Article.objects.published()
+(or visible_to(), which is published() for everyone but staff previewing).
+
+Topics and organisations are public only once a published article carries them: a tag
+added to a draft or a scheduled article must not reveal it, so their pages, lists, feeds
+and sitemap entries all go through `in_use()`, which counts published articles only.
+
+Every page exists in each language (the URL says which: /zh-hant/... is Chinese). Lists
+show each story once, in the page's language where it has that version
+(ArticleQuerySet.for_language); an article page shows the article whichever its language,
+and links its translation.
+"""
+import hashlib
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.generic import DetailView, ListView, TemplateView
+
+from articles.models import Article, Organisation, Section, Topic
+from articles.querysets import published_story_count
+from pagecache.fragments import generation_cached
+
+from . import directories
+from .pagination import CachedCountMixin
+from .related import article_neighbourhood
+
+# How many topics and organisations the front page lists.
+FRONT_PAGE_TAGS = 12
+
+# Topics and organisations per page of their directories.
+DIRECTORY_PAGE_SIZE = 120
+
+
+class PublishedArticlesMixin(CachedCountMixin):
+    """Published articles, newest first, each story once in the page's language, with
+    what a listing shows prefetched."""
+
+    def get_paginate_by(self, queryset):
+        # Read per request (not at import) so tests and operators can change it.
+        return settings.ARTICLES_PER_PAGE
+
+    def filter_articles(self, articles):
+        """The list's own filters (a section, a tag): before for_language, which keeps
+        the other language's version of a story when this list has no version in this one."""
+        return articles
+
+    def get_queryset(self):
+        articles = self.filter_articles(Article.objects.published())
+        return articles.for_language(get_language()).for_listing()
+
+
+class ArticleCardsMixin(PublishedArticlesMixin):
+    """Listings of article cards: a card shows no body, so the body is not loaded."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("body", "body_html")
+
+
+class HomeView(ArticleCardsMixin, TemplateView):
+    template_name = "reader/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Eight queries and their prefetching, the same for every reader until content
+        # changes: once per content generation.
+        context["lead"], context["latest"] = generation_cached(
+            f"home:articles:{settings.ARTICLES_PER_PAGE}:{get_language()}", self.lead_and_latest
+        )
+        # Counts over every article: once per content generation, like the tags' below.
+        # Stories, as the lists show them: an article and its translation count once.
+        context["sections"] = generation_cached(
+            "home:sections",
+            lambda: list(Section.objects.annotate(num_articles=published_story_count())),
+        )
+        # Counted once per content generation (reader/directories.py).
+        context["organisations"] = directories.most_covered(Organisation, FRONT_PAGE_TAGS)
+        context["topics"] = directories.most_covered(Topic, FRONT_PAGE_TAGS)
+        return context
+
+    def lead_and_latest(self):
+        articles = self.get_queryset()
+        size = settings.ARTICLES_PER_PAGE
+        # The newest featured article leads; with none featured, the newest article does.
+        # Two newest-first walks down indexes (ordering by "-featured" first sorted every
+        # published article: 200 ms at 100,000).
+        lead = articles.filter(featured=True).first()
+        newest = list(articles[: size + 1])
+        if lead is None:
+            return (newest[0], newest[1:]) if newest else (None, [])
+        return lead, [article for article in newest if article.pk != lead.pk][:size]
+
+
+class ArticleListView(ArticleCardsMixin, ListView):
+    template_name = "reader/article_list.html"
+    context_object_name = "articles"
+
+
+class ArticleDetailView(DetailView):
+    template_name = "reader/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        # Staff follow the admin's "view on site" link to preview drafts. The page shows
+        # the rendered body, not its Markdown source.
+        return (
+            Article.objects.visible_to(self.request.user)
+            .for_listing()
+            .select_related("translation")
+            .defer("body")
+        )
+
+    def get_object(self, queryset=None):
+        """The article with its tags, related articles and neighbours. For readers these
+        are the same until content changes: six queries once per content generation, then
+        one cache read (what an uncached article page costs is mostly those queries,
+        bench/RESULTS.md). Staff previews are always read afresh."""
+        user = self.request.user
+        if user.is_authenticated and user.is_staff:
+            article = super().get_object(queryset)
+            self.neighbourhood = article_neighbourhood(article)
+            return article
+
+        def compute():
+            article = super(ArticleDetailView, self).get_object(queryset)
+            return article, article_neighbourhood(article)
+
+        slug_key = hashlib.sha256(self.kwargs[self.slug_url_kwarg].encode()).hexdigest()
+        article, self.neighbourhood = generation_cached(
+            f"article-page:{slug_key}:{get_language()}", compute
+        )
+        return article
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        (
+            context["related_articles"],
+            context["previous_article"],
+            context["next_article"],
+        ) = self.neighbourhood
+        translated = article.published_translation()
+        context["translated_article"] = translated
+        # The article's versions, each at its address in its own language: the language
+        # switcher and the hreflang alternates point at them (templatetags/articles.py).
+        context["language_urls"] = {
+            version.language: version.url_in(version.language)
+            for version in (article, translated)
+            if version is not None
+        }
+        context["canonical_path"] = context["language_urls"][article.language]
+        if translated is not None:
+            context["translated_url"] = context["language_urls"][translated.language]
+        return context
+
+
+class FilteredArticleListView(ArticleCardsMixin, ListView):
+    """Published articles of one section, organisation or topic."""
+
+    model = None
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        # Public only: a tag once a published article carries it (an EXISTS probe, not
+        # in_use()'s count over all of the tag's links); every section.
+        self.object = get_object_or_404(self.model.objects.public(), slug=self.kwargs["slug"])
+        return super().get_queryset()
+
+    def filter_articles(self, articles):
+        return articles.about(self.object)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+
+class TagArticleListView(FilteredArticleListView):
+    """A topic's or organisation's page: public once a published article carries it."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The number of published articles carrying the tag is the listing's total.
+        self.object.num_articles = context["paginator"].count
+        return context
+
+
+class SectionDetailView(FilteredArticleListView):
+    model = Section
+    template_name = "reader/section_detail.html"
+
+
+class OrganisationDetailView(TagArticleListView):
+    model = Organisation
+    template_name = "reader/organisation_detail.html"
+
+
+class TopicDetailView(TagArticleListView):
+    model = Topic
+    template_name = "reader/topic_detail.html"
+
+
+class TagDirectoryView(ListView):
+    """Every tag in use with its count, a page at a time: the entries and counts come from
+    `directories.published_directory()` (once per content generation), then one query for the page's
+    tags."""
+
+    model = None
+    paginate_by = DIRECTORY_PAGE_SIZE
+
+    def get_queryset(self):
+        return directories.published_directory(self.model)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, entries, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = directories.with_counts(self.model, entries)
+        return paginator, page, page.object_list, is_paginated
+
+
+class OrganisationListView(TagDirectoryView):
+    """The directory: organisations with published articles, grouped by kind in the
+    order the kinds are declared (government first), with their counts. Each kind in
+    the jump list links to the page where it starts."""
+
+    model = Organisation
+    template_name = "reader/organisation_list.html"
+    context_object_name = "organisations"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        labels = dict(Organisation.Kind.choices)
+        kinds = {}
+        for position, (_pk, _count, _name, kind) in enumerate(self.object_list):
+            if kind not in kinds:
+                page = position // self.paginate_by + 1
+                kinds[kind] = {
+                    "number": Organisation.number_of_kind(kind),
+                    "label": labels.get(kind, kind),
+                    "page": page,
+                    "count": 0,
+                }
+            kinds[kind]["count"] += 1
+        context["directory_kinds"] = list(kinds.values())
+        return context
+
+
+class TopicListView(TagDirectoryView):
+    model = Topic
+    template_name = "reader/topic_list.html"
+    context_object_name = "topics"
+
+
+class RobotsTxtView(TemplateView):
+    """robots.txt naming the sitemap by its absolute URL (crawlers require one)."""
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
+        return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
+
+

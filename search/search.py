@@ -1,0 +1,288 @@
+"""ArticleSearch: what a search asked for (words, topics, organisations, sections), its
+results, their facets and the URLs that add or remove a filter. The semantics are in the
+package docstring."""
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connections
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Value
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext, gettext_lazy as _
+
+from articles.models import Article, ArticleOrganisation, ArticleTopic, Organisation, Section, Topic
+from core.languages import localized
+from core.text import unicode_slugify
+
+from .backends import full_text_query, match_postgresql, match_substrings
+from .query import MAX_VALUE_LENGTH, clean_query, clean_text, parse_terms
+
+# More filters than this of one kind is not a reader's search: ignore the rest.
+MAX_VALUES_PER_FILTER = 10
+FACET_SIZE = 15
+# A search with words ranks at most this many matches, the newest (see the docstring).
+MAX_RANKED = 1000
+
+
+@dataclass(frozen=True)
+class FilterKind:
+    param: str
+    label: str
+    plural_label: str
+    model: type
+    # The tag's through-model (None for the section, a plain foreign key).
+    through: type = None
+
+    def condition(self, obj):
+        if self.through is None:
+            return Q(section=obj)
+        return Exists(self.through.objects.filter(content_object=OuterRef("pk"), tag=obj))
+
+
+TOPIC = FilterKind("topic", _("Topic"), _("Topics"), Topic, ArticleTopic)
+ORGANISATION = FilterKind(
+    "org", _("Organisation"), _("Organisations"), Organisation, ArticleOrganisation
+)
+SECTION = FilterKind("section", _("Section"), _("Sections"), Section)
+FILTER_KINDS = (TOPIC, ORGANISATION, SECTION)
+
+
+@dataclass
+class ActiveFilter:
+    kind: FilterKind
+    value: str
+    obj: object = None  # None: nothing has that slug or name
+    remove_url: str = ""
+
+    @property
+    def label(self):
+        return self.obj.localized_name if self.obj is not None else self.value
+
+    @property
+    def known(self):
+        return self.obj is not None
+
+
+@dataclass
+class FacetItem:
+    slug: str
+    name: str
+    num_articles: int
+    add_url: str
+
+
+@dataclass
+class Facet:
+    kind: FilterKind
+    items: list
+
+
+@dataclass
+class ArticleSearch:
+    q: str = ""
+    # {"topic": ["fintech", "香港ai"], "org": [...], "section": [...]}: cleaned, deduplicated.
+    values: dict = field(default_factory=dict)
+    # The page's language: of a story whose two versions match, the one listed. None lists both.
+    language: str = None
+
+    @classmethod
+    def from_query_dict(cls, query_dict, language=None):
+        q = " ".join(query_dict.getlist("q"))
+        values = {}
+        for kind in FILTER_KINDS:
+            cleaned = []
+            for raw in query_dict.getlist(kind.param):
+                value = clean_text(raw, MAX_VALUE_LENGTH)
+                if value and value not in cleaned:
+                    cleaned.append(value)
+            values[kind.param] = cleaned[:MAX_VALUES_PER_FILTER]
+        return cls(q=clean_query(q), values=values, language=language)
+
+    # --- what was asked --------------------------------------------------------------------
+
+    @cached_property
+    def terms(self):
+        return parse_terms(self.q)
+
+    @cached_property
+    def filters(self):
+        """The tag and section filters, each resolved to its object (one query per kind used)."""
+        filters = []
+        for kind in FILTER_KINDS:
+            requested = self.values.get(kind.param, [])
+            if not requested:
+                continue
+            found = self._resolve(kind, requested)
+            for value in requested:
+                filters.append(ActiveFilter(kind, value, found.get(value)))
+        for active in filters:
+            active.remove_url = self.url(without=(active.kind.param, active.value))
+        return filters
+
+    @staticmethod
+    def _resolve(kind, requested):
+        """{requested value: object}, matching the slug, then the name ignoring case, then the
+        Chinese name, then the slug the value would get ("Smart City" -> "smart-city")."""
+        slugified = {value: unicode_slugify(value) for value in requested}
+        candidates = Q(slug__in=[*requested, *slugified.values()])
+        for value in requested:
+            candidates |= Q(name__iexact=value) | Q(name_zh_hant__iexact=value)
+        objects = list(kind.model.objects.filter(candidates))
+        found = {}
+        for value in requested:
+            found[value] = (
+                next((o for o in objects if o.slug == value), None)
+                or next((o for o in objects if o.name.lower() == value.lower()), None)
+                or next((o for o in objects if o.name_zh_hant.lower() == value.lower()), None)
+                or next((o for o in objects if o.slug == slugified[value]), None)
+            )
+        return found
+
+    @property
+    def is_empty(self):
+        return not self.q and not any(self.values.values())
+
+    @property
+    def has_unknown_filter(self):
+        return any(not f.known for f in self.filters)
+
+    def active_filters(self):
+        """Every topic, organisation and section asked for (known or not), each with a link to
+        the same search without it. The words' removal link is `remove_query_url`."""
+        return self.filters
+
+    @property
+    def remove_query_url(self):
+        return self.url(without=("q", self.q))
+
+    def summary(self):
+        """A short human description, for the page title."""
+        parts = [gettext("“%(words)s”") % {"words": self.q}] if self.q else []
+        parts += [
+            gettext("%(kind)s: %(name)s") % {"kind": f.kind.label, "name": f.label}
+            for f in self.filters
+        ]
+        return gettext(", ").join(parts)
+
+    # --- URLs --------------------------------------------------------------------------------
+
+    def params(self, without=None, extra=None):
+        """The canonical query parameters, optionally without one (param, value) or with one more."""
+        pairs = [("q", self.q)] if self.q else []
+        for kind in FILTER_KINDS:
+            pairs += [(kind.param, value) for value in self.values.get(kind.param, [])]
+        if without is not None:
+            pairs = [pair for pair in pairs if pair != without]
+        if extra is not None and extra not in pairs:
+            pairs.append(extra)
+        return pairs
+
+    def url(self, without=None, extra=None, page=None):
+        pairs = self.params(without=without, extra=extra)
+        if page is not None and page != 1:
+            pairs.append(("page", page))
+        query = urlencode(pairs)
+        return reverse("search:search") + (f"?{query}" if query else "")
+
+    # --- results ---------------------------------------------------------------------------
+
+    @property
+    def _vendor(self):
+        return connections[Article.objects.db].vendor
+
+    def _matching(self):
+        """Published articles matching every criterion, unordered, without rank: the result
+        set the facets count over. Returns (queryset, rank expression or None)."""
+        queryset = Article.objects.published()
+        if self.has_unknown_filter:
+            return queryset.none(), None
+        for active in self.filters:
+            queryset = queryset.filter(active.kind.condition(active.obj))
+        if not self.terms:
+            return self._one_per_story(queryset), None
+        if self._vendor == "postgresql":
+            queryset, rank = match_postgresql(queryset, self.terms, self._full_text_query)
+        else:
+            queryset, rank = match_substrings(queryset, self.terms)
+        if rank is None:  # only words PostgreSQL ignores ("the"): nothing to rank
+            return self._one_per_story(queryset), None
+        # Rank the newest MAX_RANKED matches only: an index-only walk down the publication
+        # order (or the search index's matches, top-N sorted), never every match.
+        newest = queryset.order_by("-published_at", "-id").values("pk")[:MAX_RANKED]
+        return self._one_per_story(queryset.filter(pk__in=newest)), rank
+
+    def _one_per_story(self, queryset):
+        # After every criterion: a story is listed in the other language when only that
+        # version matches.
+        if self.language is None:
+            return queryset
+        return queryset.for_language(self.language)
+
+    @property
+    def ranked_limit(self):
+        """The most results this search can have, or None when it has no limit."""
+        return MAX_RANKED if self._matching()[1] is not None else None
+
+    @cached_property
+    def _full_text_query(self):
+        # One small query, once per search (results, count and facets all match with it).
+        return full_text_query(self.terms, using=Article.objects.db)
+
+    def results(self):
+        """Matching published articles, best first (newest first without words), ready
+        for a listing page."""
+        queryset, rank = self._matching()
+        if rank is not None:
+            queryset = queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+        else:
+            queryset = queryset.order_by("-published_at", "-id")
+        return queryset.for_listing()
+
+    # --- facets ----------------------------------------------------------------------------
+
+    def facets(self, size=FACET_SIZE):
+        """Topics, organisations and sections among the results with their counts, most used
+        first, without those already chosen: one aggregate query each."""
+        matching, _ = self._matching()
+        article_ids = matching.values("pk")
+        active_ids = {kind.param: set() for kind in FILTER_KINDS}
+        for active in self.filters:
+            if active.known:
+                active_ids[active.kind.param].add(active.obj.pk)
+        facets = []
+        for kind in (TOPIC, ORGANISATION):
+            # One row per (tag, article) in the through-table: counting rows never counts
+            # an article twice for one tag.
+            rows = (
+                kind.through.objects.filter(content_object__in=article_ids)
+                .exclude(tag__in=active_ids[kind.param])
+                .values("tag__slug", "tag__name", "tag__name_zh_hant")
+                .annotate(num_articles=Count("pk"))
+                .order_by("-num_articles", "tag__name")[:size]
+            )
+            facets.append(self._facet(kind, rows, "tag__"))
+        if not active_ids[SECTION.param]:
+            rows = (
+                matching.values("section__slug", "section__name", "section__name_zh_hant")
+                .annotate(num_articles=Count("pk"))
+                .order_by("-num_articles", "section__name")[:size]
+            )
+            facets.append(self._facet(SECTION, rows, "section__"))
+        return [facet for facet in facets if facet.items]
+
+    def _facet(self, kind, rows, prefix):
+        language = get_language()
+        items = [
+            FacetItem(
+                slug=row[f"{prefix}slug"],
+                # The name in the page's language where there is one (LocalizedNameMixin).
+                name=localized(row, f"{prefix}name", language),
+                num_articles=row["num_articles"],
+                add_url=self.url(extra=(kind.param, row[f"{prefix}slug"])),
+            )
+            for row in rows
+        ]
+        return Facet(kind, items)

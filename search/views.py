@@ -1,0 +1,55 @@
+"""The search page: thin, over ArticleSearch (search.py)."""
+
+import hashlib
+
+from django.conf import settings
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.views.generic import ListView
+
+from pagecache.fragments import generation_cached
+from reader.pagination import CachedCountMixin
+
+from .search import ArticleSearch
+
+
+class SearchView(CachedCountMixin, ListView):
+    """Search published articles by topics, organisations, section and words: the parsing,
+    matching, ranking and facets live in search.py."""
+
+    template_name = "search/search.html"
+    context_object_name = "articles"
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.search = ArticleSearch.from_query_dict(self.request.GET, language=get_language())
+        return self.search.results()
+
+    def count_key(self):
+        # The search as its canonical parameters (cleaned, deduplicated), hashed: the count
+        # and facets of a repeated search are computed once per content generation.
+        params = urlencode(self.search.params())
+        return f"search:{hashlib.sha256(params.encode()).hexdigest()}:{get_language()}"
+
+    def paginate_queryset(self, queryset, page_size):
+        # A search link with a stale or mangled page number (page=abc, page=99999) shows the
+        # nearest page instead of a 404: readers reach these from old links and bookmarks.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        ranked_limit = self.search.ranked_limit
+        context.update(
+            search=self.search,
+            active_filters=self.search.active_filters(),
+            facets=generation_cached(f"facets:{self.count_key()}", self.search.facets),
+            results_limited=ranked_limit is not None and page.paginator.count >= ranked_limit,
+            previous_page_url=(
+                self.search.url(page=page.previous_page_number()) if page.has_previous() else ""
+            ),
+            next_page_url=self.search.url(page=page.next_page_number()) if page.has_next() else "",
+        )
+        return context
