@@ -6,14 +6,16 @@ PORT ?= 8000
 # The Chinese interface's catalogue; its .mo is build output (git-ignored), compiled below.
 CATALOGUE := locale/zh_Hant/LC_MESSAGES/django
 
-.PHONY: help run test check migrations-check ci clean backup restore serve bench
+.PHONY: help run test lint format check migrations-check ci clean backup restore serve bench
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run     set up .venv, migrate, load the launch content, serve http://127.0.0.1:$(PORT)"
 	@echo "make test    set up .venv with the test requirements, check migrations, run the whole suite"
+	@echo "make lint    ruff: lint and format check (pyproject.toml); CI runs it first"
+	@echo "make format  ruff: fix what lint can fix, and format"
 	@echo "make check   Django's system checks"
-	@echo "make ci      what CI runs: the suite on SQLite, then on PostgreSQL (.ci/run)"
+	@echo "make ci      what CI runs: lint, the suite on SQLite, then on PostgreSQL (.ci/run)"
 	@echo "make backup  database + uploaded media into backups/ (BACKUP=path to name the file)"
 	@echo "make restore BACKUP=path   put a backup back (asks first; backs up the current state)"
 	@echo "make serve   production-like local run: DEBUG off, collectstatic, migrate, gunicorn on \$$PORT"
@@ -61,10 +63,19 @@ test: migrations-check $(CATALOGUE).mo
 migrations-check: $(VENV)/.installed-test $(CATALOGUE).mo
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=hkai_site.test_settings
 
+# ruff's rules and their reasons are in pyproject.toml.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
 check: $(VENV)/.installed-test
 	$(BIN)/python manage.py check --settings=hkai_site.test_settings
 
-# What CI runs: the suite on SQLite, then on PostgreSQL (see .ci/run).
+# What CI runs: lint, then the suite on SQLite, then on PostgreSQL (see .ci/run).
 ci:
 	.ci/run
 

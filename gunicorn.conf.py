@@ -6,6 +6,7 @@ threads or gevent add nothing but GIL contention here. Sync workers must sit beh
 buffering proxy or load balancer (nginx, a cloud LB) that absorbs slow clients.
 bench/RESULTS.md has the numbers behind the default worker count.
 """
+
 import logging
 import multiprocessing
 import os
@@ -41,5 +42,6 @@ if not os.environ.get("REDIS_URL") and workers > 1:
     os.environ["FRAGMENT_CACHE"] = "0"
     logging.getLogger("gunicorn.error").warning(
         "REDIS_URL is not set and %d workers run: page and fragment caches are off "
-        "(set REDIS_URL to share them between workers and servers).", workers
+        "(set REDIS_URL to share them between workers and servers).",
+        workers,
     )

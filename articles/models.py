@@ -6,17 +6,16 @@ The publication rule lives in querysets.py (`published_q()`, `ArticleQuerySet.pu
 `Article.is_published` says the same for one article. Every public page, feed, sitemap,
 search and count goes through them.
 """
-import re
+
 from operator import attrgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
-from django.db.models.functions import Coalesce, Least, Lower
+from django.db.models import Case, F, Q, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
@@ -27,6 +26,7 @@ from core.text import normalise_tag_name, tag_slug, unicode_slugify
 from .querysets import ArticleQuerySet, SectionQuerySet, Status, TagQuerySet, published_q
 from .rendering import render_markdown
 from .validators import validate_image_file_size, validate_web_image
+
 
 class LocalizedNameMixin:
     """A name in each of the site's languages: `name` is the English name (and the
@@ -48,8 +48,10 @@ def chinese_name_field():
         _("Chinese name"),
         max_length=100,
         blank=True,
-        help_text=_("The name in Traditional Chinese, shown on Chinese pages. "
-                    "Left empty, Chinese pages show the English name."),
+        help_text=_(
+            "The name in Traditional Chinese, shown on Chinese pages. "
+            "Left empty, Chinese pages show the English name."
+        ),
     )
 
 
@@ -65,12 +67,12 @@ class Section(LocalizedNameMixin, models.Model):
         _("position"), default=0, help_text=_("Sections are listed in this order.")
     )
 
+    objects = SectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
-
-    objects = SectionQuerySet.as_manager()
 
     def __str__(self):
         return self.name
@@ -170,27 +172,21 @@ class Topic(HKAITagBase):
 class ArticleOrganisation(ItemBase):
     """Through-model for Article.organisations (its own table, not taggit's generic one)."""
 
-    content_object = models.ForeignKey(
-        "Article", on_delete=models.CASCADE, related_name="organisation_links"
-    )
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="organisation_links")
     tag = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="article_links")
 
     class Meta:
         verbose_name = _("article organisation")
         verbose_name_plural = _("article organisations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["tag", "content_object"], name="unique_article_organisation"
-            ),
+            models.UniqueConstraint(fields=["tag", "content_object"], name="unique_article_organisation"),
         ]
 
 
 class ArticleTopic(ItemBase):
     """Through-model for Article.topics."""
 
-    content_object = models.ForeignKey(
-        "Article", on_delete=models.CASCADE, related_name="topic_links"
-    )
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="topic_links")
     tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="article_links")
 
     class Meta:
@@ -270,16 +266,24 @@ class Article(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, allow_unicode=True,
+        _("slug"),
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
         help_text=_("The article's address: letters (Chinese too), numbers and hyphens."),
     )
     standfirst = models.TextField(
-        _("standfirst"), max_length=500, blank=True,
+        _("standfirst"),
+        max_length=500,
+        blank=True,
         help_text=_("One or two sentences under the headline, also used as the summary."),
     )
     body = models.TextField(_("body"), help_text=_("Markdown."))
     language = models.CharField(
-        _("language"), max_length=10, choices=Language.choices, default=Language.ENGLISH,
+        _("language"),
+        max_length=10,
+        choices=Language.choices,
+        default=Language.ENGLISH,
         help_text=_("The language the article is written in."),
     )
     # Symmetric: when A's translation is B, B's translation is A (Article.save keeps both
@@ -314,19 +318,19 @@ class Article(models.Model):
         help_text=_("Comma-separated topics."),
         manager=NormalisingTaggableManager,
     )
-    authors = models.ManyToManyField(
-        Author, related_name="articles", blank=True, verbose_name=_("authors")
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
+    authors = models.ManyToManyField(Author, related_name="articles", blank=True, verbose_name=_("authors"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        _("publication time"), null=True, blank=True,
+        _("publication time"),
+        null=True,
+        blank=True,
         help_text=_("A future time schedules the article: it becomes public then."),
     )
     featured = models.BooleanField(_("featured"), default=False)
     hero_image = models.ImageField(
-        _("hero image"), upload_to="heroes/%Y/%m/", blank=True,
+        _("hero image"),
+        upload_to="heroes/%Y/%m/",
+        blank=True,
         validators=[validate_image_file_size, validate_web_image],
     )
     hero_image_alt = models.CharField(_("hero image alt text"), max_length=250, blank=True)
@@ -367,15 +371,62 @@ class Article(models.Model):
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="published_article_has_time",
             ),
-            models.CheckConstraint(
-                condition=~Q(translation=F("pk")), name="article_not_its_own_translation"
-            ),
+            models.CheckConstraint(condition=~Q(translation=F("pk")), name="article_not_its_own_translation"),
         ]
 
     def __str__(self):
         return self.title
 
     published_q = staticmethod(published_q)
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if not self.slug:
+            self.slug = unicode_slugify(self.title)[:200]
+        self.body_html = render_markdown(self.body)
+        if not self._state.adding:
+            self.version += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        if update_fields is not None and not self._state.adding:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        if update_fields is not None and "translation" not in update_fields:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Article)):
+            self._unlink_partner_of_new_translation()
+            super().save(*args, **kwargs)
+            self._link_translation_back()
+
+    def get_absolute_url(self):
+        """The article's page in the active language's URL space (where lists link)."""
+        return reverse("reader:article_detail", kwargs={"slug": self.slug})
+
+    def _changed_link(self, **link):
+        # The other side of a link changed: its version moves on too, so an editor with
+        # that article open cannot silently save the old link back (edit conflict).
+        return {**link, "version": F("version") + 1, "updated_at": timezone.now()}
+
+    def _unlink_partner_of_new_translation(self):
+        """Before this row points at its translation, nobody else may (one-to-one): the
+        translation's previous partner, if any, loses its link."""
+        if self.translation_id is not None:
+            Article.objects.filter(translation_id=self.translation_id).exclude(pk=self.pk).update(
+                **self._changed_link(translation=None)
+            )
+
+    def _link_translation_back(self):
+        """The other side: the previous translation forgets this article, the new one
+        points back at it."""
+        Article.objects.filter(translation_id=self.pk).exclude(pk=self.translation_id).update(
+            **self._changed_link(translation=None)
+        )
+        if self.translation_id is not None:
+            Article.objects.filter(pk=self.translation_id).exclude(translation_id=self.pk).update(
+                **self._changed_link(translation_id=self.pk)
+            )
 
     @property
     def is_published(self):
@@ -400,15 +451,12 @@ class Article(models.Model):
         if other is None:
             return
         if self.pk is not None and other.pk == self.pk:
-            raise ValidationError(
-                {"translation": _("An article cannot be its own translation.")}
-            )
+            raise ValidationError({"translation": _("An article cannot be its own translation.")})
         if other.language == self.language:
             raise ValidationError(
                 {
                     "translation": _(
-                        "A translation must be in the other language: “%(title)s” is in "
-                        "%(language)s too."
+                        "A translation must be in the other language: “%(title)s” is in %(language)s too."
                     )
                     % {"title": other.title, "language": other.get_language_display()}
                 }
@@ -417,8 +465,7 @@ class Article(models.Model):
             raise ValidationError(
                 {
                     "translation": _(
-                        "“%(title)s” is already the translation of another article. "
-                        "Unlink them first."
+                        "“%(title)s” is already the translation of another article. Unlink them first."
                     )
                     % {"title": other.title}
                 }
@@ -443,55 +490,6 @@ class Article(models.Model):
         if self.translation_id is None or not self.translation.is_published:
             return None
         return self.translation
-
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        if not self.slug:
-            self.slug = unicode_slugify(self.title)[:200]
-        self.body_html = render_markdown(self.body)
-        if not self._state.adding:
-            self.version += 1
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
-        if update_fields is not None and not self._state.adding:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        if update_fields is not None and "translation" not in update_fields:
-            super().save(*args, **kwargs)
-            return
-        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Article)):
-            self._unlink_partner_of_new_translation()
-            super().save(*args, **kwargs)
-            self._link_translation_back()
-
-    def _changed_link(self, **link):
-        # The other side of a link changed: its version moves on too, so an editor with
-        # that article open cannot silently save the old link back (edit conflict).
-        return {**link, "version": F("version") + 1, "updated_at": timezone.now()}
-
-    def _unlink_partner_of_new_translation(self):
-        """Before this row points at its translation, nobody else may (one-to-one): the
-        translation's previous partner, if any, loses its link."""
-        if self.translation_id is not None:
-            Article.objects.filter(translation_id=self.translation_id).exclude(
-                pk=self.pk
-            ).update(**self._changed_link(translation=None))
-
-    def _link_translation_back(self):
-        """The other side: the previous translation forgets this article, the new one
-        points back at it."""
-        Article.objects.filter(translation_id=self.pk).exclude(
-            pk=self.translation_id
-        ).update(**self._changed_link(translation=None))
-        if self.translation_id is not None:
-            Article.objects.filter(pk=self.translation_id).exclude(
-                translation_id=self.pk
-            ).update(**self._changed_link(translation_id=self.pk))
-
-    def get_absolute_url(self):
-        """The article's page in the active language's URL space (where lists link)."""
-        return reverse("reader:article_detail", kwargs={"slug": self.slug})
 
     def url_in(self, language):
         """The article's page in `language`'s URL space; url_in(self.language) is its

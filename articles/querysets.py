@@ -92,9 +92,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def scheduled(self):
         """Published articles whose time has not come yet, soonest first."""
-        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).order_by(
-            "published_at"
-        )
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).order_by("published_at")
 
     def next_publication_time(self):
         """When the next scheduled article becomes public (None if none is scheduled): the

@@ -4,6 +4,7 @@ Django's ImageField already refuses files that Pillow cannot open. These validat
 does not check: size, a short list of web formats, and a pixel count that keeps a tiny file
 from expanding to gigabytes when decoded (a "decompression bomb").
 """
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat

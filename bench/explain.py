@@ -9,6 +9,7 @@ where only the page cache is off): status, size, number of queries and their dat
 time, and the slowest query's plan. Also related articles and the two-tag filter written
 out. Run it after loading data (bench/run.py does) and read it beside bench/RESULTS.md.
 """
+
 import argparse
 import os
 import re
@@ -23,19 +24,19 @@ OUT = Path(__file__).resolve().parent / "out"
 os.environ.setdefault("DJANGO_STATIC_ROOT", str(OUT / "staticfiles"))
 (OUT / "static").mkdir(parents=True, exist_ok=True)  # bench.settings lists it in STATICFILES_DIRS
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from pagecache.generation import invalidate_page_cache  # noqa: E402
-from articles.models import Article  # noqa: E402
-from reader.related import related_articles  # noqa: E402
-from bench.targets import pick_targets  # noqa: E402
+from articles.models import Article
+from bench.targets import pick_targets
+from pagecache.generation import invalidate_page_cache
+from reader.related import related_articles
 
 _EXECUTION = re.compile(r"Execution Time: ([\d.]+) ms")
 
@@ -77,8 +78,12 @@ def main():
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url, secure=True, headers={"host": "localhost"})
             sqls = [q["sql"] for q in queries.captured_queries]
-            report(f"{name} ({state}) {url}", sqls, args.plans,
-                   f"; HTTP {response.status_code}, {len(response.content):,} bytes")
+            report(
+                f"{name} ({state}) {url}",
+                sqls,
+                args.plans,
+                f"; HTTP {response.status_code}, {len(response.content):,} bytes",
+            )
 
     article, topic, partner = objects["article"], objects["topic"], objects["partner"]
     # The article page's related articles, as the view ranks them (bounded candidates).
@@ -91,9 +96,11 @@ def main():
         "related articles (among the 2,000 nearest in time)": related,
         "two-topic filter, page 1": str(two_tags.order_by("-published_at", "-id")[:12].query),
         "two-topic filter, count": str(two_tags.values("pk").order_by().query).replace(
-            "SELECT", "SELECT COUNT(*) FROM (SELECT", 1) + ") AS sub",
+            "SELECT", "SELECT COUNT(*) FROM (SELECT", 1
+        )
+        + ") AS sub",
     }
-    for name, sql in checks.items():
+    for name in checks:
         # str(query) does not quote parameters; use the cursor's own rendering instead.
         report(name, [mogrify(sql_for(name, related, two_tags))], args.plans)
 

@@ -10,6 +10,7 @@
    file (the ceiling) and the reference view (one query, ~24 KB template), checks the
    targets, and writes the table into bench/RESULTS.md between the generated markers.
 """
+
 import argparse
 import json
 import os
@@ -36,19 +37,28 @@ TARGET_SEARCH_P95_MS = 150
 
 def parse_args():
     parser = argparse.ArgumentParser(description="HKAI load benchmark (see bench/README.md)")
-    parser.add_argument("--database-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hkai_bench"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hkai_bench"),
+    )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1"))
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8151")))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "3")),
-                        help="gunicorn sync workers (default 3: see RESULTS.md)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("BENCH_WORKERS", "3")),
+        help="gunicorn sync workers (default 3: see RESULTS.md)",
+    )
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4)")
     parser.add_argument("--duration", type=int, default=8, help="seconds of load per URL (default 8)")
     parser.add_argument("--only", nargs="*", help="bench only these page names")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
-    parser.add_argument("--report-only", action="store_true",
-                        help="re-render RESULTS.md from bench/out/latest.json without running")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="re-render RESULTS.md from bench/out/latest.json without running",
+    )
     return parser.parse_args()
 
 
@@ -92,9 +102,9 @@ def prepare(args):
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from pagecache.generation import invalidate_page_cache
     from articles.models import Article
     from bench.targets import pick_targets
+    from pagecache.generation import invalidate_page_cache
 
     call_command("migrate", interactive=False, verbosity=0)
     have = Article.objects.count()
@@ -109,8 +119,10 @@ def prepare(args):
     targets.pop("_objects")
     if args.only:
         targets = {k: v for k, v in targets.items() if k in args.only}
-    plain_static = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    plain_static = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     client = Client()
     pages = {}
     with override_settings(PAGE_CACHE_ENABLED=False, STORAGES=plain_static):
@@ -121,10 +133,17 @@ def prepare(args):
                 client.get(url, headers={"host": "localhost"})
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url, headers={"host": "localhost"})
-            pages[name] = {"url": url, "status": response.status_code, "bytes": len(response.content),
-                           "queries": len(queries), "cold_queries": len(cold)}
-            print(f"  {name:20} {url[:70]:70} HTTP {response.status_code} "
-                  f"{len(response.content):>8,} bytes {len(cold):>3} queries cold, {len(queries):>3} warm")
+            pages[name] = {
+                "url": url,
+                "status": response.status_code,
+                "bytes": len(response.content),
+                "queries": len(queries),
+                "cold_queries": len(cold),
+            }
+            print(
+                f"  {name:20} {url[:70]:70} HTTP {response.status_code} "
+                f"{len(response.content):>8,} bytes {len(cold):>3} queries cold, {len(queries):>3} warm"
+            )
 
     # The ceiling: a static file as large as the article page, served by whitenoise.
     static_dir = OUT / "static" / "bench"
@@ -133,8 +152,12 @@ def prepare(args):
     (static_dir / "ceiling.html").write_text(("<p>" + "x" * 76 + "</p>\n") * (size // 84 + 1))
     call_command("collectstatic", interactive=False, verbosity=0)
     manifest = json.loads((OUT / "staticfiles" / "staticfiles.json").read_text())
-    pages["static_ceiling"] = {"url": settings.STATIC_URL + manifest["paths"]["bench/ceiling.html"],
-                               "bytes": (size // 84 + 1) * 84, "queries": 0, "status": 200}
+    pages["static_ceiling"] = {
+        "url": settings.STATIC_URL + manifest["paths"]["bench/ceiling.html"],
+        "bytes": (size // 84 + 1) * 84,
+        "queries": 0,
+        "status": 200,
+    }
     versions = {
         "postgresql": connection.cursor().connection.info.server_version,
         "django": django.get_version(),
@@ -143,19 +166,30 @@ def prepare(args):
 
 
 def start_server(args, page_cache, log_path):
-    env = {**bench_env(args), "PORT": str(args.port), "HOST": "127.0.0.1",
-           "WEB_CONCURRENCY": str(args.workers), "PAGE_CACHE": "1" if page_cache else "0",
-           "GUNICORN_ACCESS_LOG": "", "GUNICORN_MAX_REQUESTS": "0",
-           # gunicorn 25+ gives every master one control socket path per user by default
-           # ($HOME/.gunicorn/gunicorn.ctl): another gunicorn on the machine could then
-           # control (or stop) this one mid-run. The benchmark needs none.
-           "GUNICORN_CMD_ARGS": "--no-control-socket"}
+    env = {
+        **bench_env(args),
+        "PORT": str(args.port),
+        "HOST": "127.0.0.1",
+        "WEB_CONCURRENCY": str(args.workers),
+        "PAGE_CACHE": "1" if page_cache else "0",
+        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_MAX_REQUESTS": "0",
+        # gunicorn 25+ gives every master one control socket path per user by default
+        # ($HOME/.gunicorn/gunicorn.ctl): another gunicorn on the machine could then
+        # control (or stop) this one mid-run. The benchmark needs none.
+        "GUNICORN_CMD_ARGS": "--no-control-socket",
+    }
     with socket.socket() as sock:
         if sock.connect_ex(("127.0.0.1", args.port)) == 0:
             sys.exit(f"Port {args.port} is busy: pass --port")
     log = open(log_path, "w")
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -185,10 +219,19 @@ def fetch(url):
 
 
 def wrk(args, url):
-    command = ["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "10s",
-               "-s", str(BENCH / "report.lua"), url]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(BENCH / "report.lua"),
+        url,
+    ]
     output = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 60).stdout
-    line = next((l for l in output.splitlines() if l.startswith("{")), None)
+    line = next((out for out in output.splitlines() if out.startswith("{")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no report for {url}:\n{output}")
     return json.loads(line)
@@ -207,29 +250,45 @@ def run_load(args, pages, page_cache):
             # Requests still in flight when wrk stopped must not slow the next page's run.
             time.sleep(min(10.0, 1.0 + 2 * result["p99"] / 1000))
             results[name] = result
-            print(f"  {mode:8} {name:20} {result['rps']:8.1f} req/s  p50 {result['p50']:7.2f}  "
-                  f"p95 {result['p95']:7.2f}  p99 {result['p99']:7.2f} ms  "
-                  f"errors {result['errors']}  X-Cache {states[-1]}")
+            print(
+                f"  {mode:8} {name:20} {result['rps']:8.1f} req/s  p50 {result['p50']:7.2f}  "
+                f"p95 {result['p95']:7.2f}  p99 {result['p99']:7.2f} ms  "
+                f"errors {result['errors']}  X-Cache {states[-1]}"
+            )
     finally:
         stop_server(process)
     return results
 
 
 def machine(versions, load_before):
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            row.split(":", 1)[1].strip()
+            for row in Path("/proc/cpuinfo").read_text().splitlines()
+            if row.startswith("model name")
+        ),
+        platform.processor(),
+    )
     mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0]
-    redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip() \
-        if shutil.which("redis-server") else "?"
+    redis_version = (
+        subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
+        if shutil.which("redis-server")
+        else "?"
+    )
     import gunicorn
 
     pg = versions["postgresql"]
     return {
-        "load average before": load_before, "load average after": "%.2f %.2f %.2f" % os.getloadavg(),
-        "cpu": cpu, "nproc": os.cpu_count(), "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
-        "python": platform.python_version(), "django": versions["django"],
-        "gunicorn": gunicorn.__version__, "postgresql": f"{pg // 10000}.{pg % 10000}",
+        "load average before": load_before,
+        "load average after": "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()),
+        "cpu": cpu,
+        "nproc": os.cpu_count(),
+        "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "python": platform.python_version(),
+        "django": versions["django"],
+        "gunicorn": gunicorn.__version__,
+        "postgresql": f"{pg // 10000}.{pg % 10000}",
         "redis": redis_version.split(" v=")[1].split()[0] if " v=" in redis_version else redis_version,
         "wrk": wrk_version.split(" [")[0],
     }
@@ -248,8 +307,9 @@ def checks(pages, cached, uncached):
         lines.append((ratio >= 0.5, f"uncached article {ratio:.2f}x the reference view's req/s (>= 0.5)"))
     # The ceiling is the best the static file did in either run: on a shared machine the
     # higher number is the closer one to what the machine can do (conservative for pages).
-    ceiling = max((r["static_ceiling"]["rps"] for r in (cached, uncached) if "static_ceiling" in r),
-                  default=None)
+    ceiling = max(
+        (r["static_ceiling"]["rps"] for r in (cached, uncached) if "static_ceiling" in r), default=None
+    )
     for name in pages:
         if name in ("static_ceiling", "reference") or name not in cached or not ceiling:
             continue
@@ -261,22 +321,37 @@ def checks(pages, cached, uncached):
 def render(args, pages, cached, uncached, info, verdicts):
     out = [START, "", f"Generated by `bench/run.py` on {time.strftime('%Y-%m-%d %H:%M %Z')}.", ""]
     out.append("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()) + ".")
-    out.append(f"Load: wrk, 1 thread, {args.connections} connections, {args.duration} s per URL, "
-               f"from the same machine; gunicorn {args.workers} sync workers; "
-               f"{args.articles:,} articles in PostgreSQL; Redis cache.")
-    out += ["", "| page | bytes | queries cold / warm | cached req/s | p50 | p95 | p99 | uncached req/s | p50 | p95 | p99 |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    out.append(
+        f"Load: wrk, 1 thread, {args.connections} connections, {args.duration} s per URL, "
+        f"from the same machine; gunicorn {args.workers} sync workers; "
+        f"{args.articles:,} articles in PostgreSQL; Redis cache."
+    )
+    out += [
+        "",
+        "| page | bytes | queries cold / warm | cached req/s | p50 | p95 | p99 | uncached req/s | p50 | p95 | p99 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, page in pages.items():
         c, u = cached.get(name), uncached.get(name)
-        queries = f"{page['cold_queries']} / {page['queries']}" if "cold_queries" in page else str(page["queries"])
+        queries = (
+            f"{page['cold_queries']} / {page['queries']}" if "cold_queries" in page else str(page["queries"])
+        )
         cells = [f"{name} `{page['url'][:60]}`", f"{page['bytes']:,}", queries]
         for r in (c, u):
-            cells += [f"{r['rps']:,.0f}", f"{r['p50']:.1f}", f"{r['p95']:.1f}", f"{r['p99']:.1f}"] if r else ["-"] * 4
+            cells += (
+                [f"{r['rps']:,.0f}", f"{r['p50']:.1f}", f"{r['p95']:.1f}", f"{r['p99']:.1f}"]
+                if r
+                else ["-"] * 4
+            )
         out.append("| " + " | ".join(cells) + " |")
-    out += ["", "Times in ms. Queries: the first request after a content change (cold: it computes "
-            "what is cached per content generation) / every later one (warm, as under load). "
-            "Uncached = page cache off; the per-generation (fragment) cache stays on, as in "
-            "production on a page-cache miss. The static ceiling is an article-sized file. Targets:", ""]
+    out += [
+        "",
+        "Times in ms. Queries: the first request after a content change (cold: it computes "
+        "what is cached per content generation) / every later one (warm, as under load). "
+        "Uncached = page cache off; the per-generation (fragment) cache stays on, as in "
+        "production on a page-cache miss. The static ceiling is an article-sized file. Targets:",
+        "",
+    ]
     out += [f"- {'PASS' if ok else 'FAIL'}: {text}" for ok, text in verdicts]
     out += ["", END]
     return "\n".join(out)
@@ -296,15 +371,19 @@ def main():
     ensure_database(args.database_url)
     pages, versions = prepare(args)
     # The machine may be shared: say how busy it was (other work skews every number).
-    load_before = "%.2f %.2f %.2f" % os.getloadavg()
+    load_before = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     print("Load with the page cache on:")
     cached = run_load(args, pages, page_cache=True)
     print("Load with the page cache off:")
     uncached = run_load(args, pages, page_cache=False)
     info = machine(versions, load_before)
-    (OUT / "latest.json").write_text(json.dumps(
-        {"args": vars(args), "pages": pages, "cached": cached, "uncached": uncached, "machine": info},
-        indent=2, ensure_ascii=False))
+    (OUT / "latest.json").write_text(
+        json.dumps(
+            {"args": vars(args), "pages": pages, "cached": cached, "uncached": uncached, "machine": info},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
     write_results(args, pages, cached, uncached, info)
 
 

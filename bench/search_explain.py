@@ -9,6 +9,7 @@ transaction that is rolled back, so any database can be used (it needs the migra
 
 Add `--seqscan-off` to show the plans with enable_seqscan=off too.
 """
+
 import os
 import random
 import string
@@ -19,15 +20,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hkai_site.test_settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.db import connection, transaction
+from django.utils import timezone
 
-from articles.models import Article, Section  # noqa: E402
-from search.search import ArticleSearch  # noqa: E402
+from articles.models import Article, Section
+from search.search import ArticleSearch
 
 
 def generated_articles(rows, section):
@@ -46,8 +47,12 @@ def generated_articles(rows, section):
     for n in range(rows):
         marker = " 智慧城市 fintech regulation" if n % 500 == 0 else ""
         yield Article(
-            title=text(6), slug=f"explain-{n}", section=section, standfirst=text(25),
-            body=text(300) + marker + " 香港的", status=Article.Status.PUBLISHED,
+            title=text(6),
+            slug=f"explain-{n}",
+            section=section,
+            standfirst=text(25),
+            body=text(300) + marker + " 香港的",
+            status=Article.Status.PUBLISHED,
             published_at=timezone.now() - timedelta(minutes=n),
         )
 

@@ -4,6 +4,7 @@ URLs come from reverse(), so they follow the site's routes as they change. Picks
 deliberately the heavy cases: the most used topic and organisation, the largest section,
 a deep listing page, a two-tag search over two popular topics that occur together.
 """
+
 from urllib.parse import urlencode
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """The site's URLs plus /bench/reference/: the floor every page is compared with."""
+
 from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView

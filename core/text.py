@@ -23,5 +23,5 @@ def tag_slug(name, i=None):
     i-th clash. taggit's TagBase.slugify() and the bulk loader both call this."""
     slug = unicode_slugify(name) or "tag"
     if i is not None:
-        slug += "-%d" % i
+        slug += f"-{i}"
     return slug

@@ -6,6 +6,7 @@ operation; with redis-py 8 that constructor (a dict of ~170 response callbacks) 
 A redis.Redis is safe to share between threads (its connection pool hands each command a
 connection), so keep one per pool.
 """
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 

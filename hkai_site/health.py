@@ -5,6 +5,7 @@ its own address over plain HTTP: the Host header is not in ALLOWED_HOSTS and the
 redirect would answer 301. The check runs before either. Redis is not checked: without
 it pages are served uncached (pagecache/), which is slower but healthy.
 """
+
 import logging
 
 from django.conf import settings

@@ -12,6 +12,7 @@ response, which tells shared caches (a CDN, a proxy) to keep one copy of each En
 per Accept-Language value a browser sends, for a header that cannot change the page.
 This subclass leaves that header out; everything else is Django's.
 """
+
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 

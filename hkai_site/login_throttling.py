@@ -1,5 +1,6 @@
 """How django-axes identifies a login attempt: the client's address and the username tried
 (AXES_CLIENT_IP_CALLABLE and AXES_USERNAME_CALLABLE in settings)."""
+
 import ipaddress
 
 from django.conf import settings

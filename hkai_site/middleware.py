@@ -1,4 +1,5 @@
 """Project-wide request guards."""
+
 from django.core.exceptions import BadRequest
 
 
@@ -15,8 +16,7 @@ class RejectNullCharactersMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
             raise BadRequest("NUL character in the address.")
         return self.get_response(request)

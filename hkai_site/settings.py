@@ -5,13 +5,13 @@ The defaults are safe: DEBUG is off unless DJANGO_DEBUG says otherwise, and with
 DEBUG off a real DJANGO_SECRET_KEY is required. `make run` turns DEBUG on for
 local development; production sets the variables listed in the README.
 """
+
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-
-import os
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,14 +40,15 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for local development)."
-        )
+        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for local development).")
     # Development only: never used with DEBUG off.
     SECRET_KEY = "django-insecure-development-key-not-for-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# The project's own apps, one per concern (README: "Project layout").
+PROJECT_APPS = ["core", "articles", "pagecache", "reader", "search", "newsroom", "backups", "demo"]
 
 INSTALLED_APPS = [
     # django.contrib.admin with the newsroom's AdminSite (newsroom/sites.py).
@@ -66,15 +67,7 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "axes",
-    # The project's apps, one per concern (README: "Project layout").
-    "core",
-    "articles",
-    "pagecache",
-    "reader",
-    "search",
-    "newsroom",
-    "backups",
-    "demo",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [

@@ -1,22 +1,23 @@
 """Test-only overrides, each with its reason. Everything else is the real settings module."""
+
 import os
 
 # The real module refuses to start without a secret key when DEBUG is off; tests run with DEBUG off.
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-with-enough-length-and-entropy-0123456789")
 
-from .settings import *  # noqa: E402,F401,F403
+from .settings import *
 
 # Hashing passwords with PBKDF2 would dominate the run time of admin tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests must not need `collectstatic`: the manifest storage is exercised by its own test.
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 # Uploaded files go to a throwaway folder, never into the developer's media/.
-MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/hkai-test-media"))  # noqa: F405
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/hkai-test-media"))
 
 # Tests don't run collectstatic: let WhiteNoise find files through the staticfiles finders at
 # request time (as with DEBUG on) instead of warning that STATIC_ROOT does not exist.
@@ -30,14 +31,15 @@ SECURE_SSL_REDIRECT = False
 # Axes stays on in tests, but Django's test client `login()` calls authenticate() without a request,
 # which axes refuses with an error; this backend lets that one call through (HTTP logins, and so the
 # throttling tests, always carry a request). `force_login` skips it either way (it has no get_user).
-AUTHENTICATION_BACKENDS = [  # noqa: F405
+AUTHENTICATION_BACKENDS = [
     "hkai_site.testing.TestClientFriendlyAxesBackend"
-    if backend == "axes.backends.AxesStandaloneBackend" else backend
-    for backend in AUTHENTICATION_BACKENDS  # noqa: F405
+    if backend == "axes.backends.AxesStandaloneBackend"
+    else backend
+    for backend in AUTHENTICATION_BACKENDS
 ]
 
 # Backups made by tests (and the safety backup `restore` takes first) never land in backups/.
-BACKUP_DIR = Path(os.environ.get("TEST_BACKUP_DIR", "/tmp/hkai-test-backups"))  # noqa: F405
+BACKUP_DIR = Path(os.environ.get("TEST_BACKUP_DIR", "/tmp/hkai-test-backups"))
 
 # Tests run inside transactions that roll back, so on_commit never fires and the page cache
 # would serve one test's page to the next. tests/test_cache.py turns it on where it is tested.

@@ -1,4 +1,5 @@
 """Test-only helpers referenced from hkai_site/test_settings.py (never from settings.py)."""
+
 from axes.backends import AxesStandaloneBackend
 
 

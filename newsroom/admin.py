@@ -15,6 +15,7 @@ organisation links and authors; editors and owners restore one from the history 
 
 Edit conflicts: see Article.version and ArticleAdminForm._check_version.
 """
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
@@ -24,7 +25,6 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
@@ -61,9 +61,7 @@ class ArticleChangeList(ChangeList):
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
-    list_display = (
-        "title", "language", "section", "status_label", "published_at", "byline", "updated_at"
-    )
+    list_display = ("title", "language", "section", "status_label", "published_at", "byline", "updated_at")
     list_display_links = ("title",)
     list_filter = (
         "status",
@@ -120,9 +118,7 @@ class ArticleAdmin(VersionAdmin):
     # --- the form ---------------------------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):
-        editable = (
-            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
-        )
+        editable = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
         tags = ["section", "topics", "new_topics", "organisations", "new_organisations", "authors"]
         if not editable:
             tags = [name for name in tags if not name.startswith("new_")]
@@ -188,15 +184,12 @@ class ArticleAdmin(VersionAdmin):
             # translation link (not in revisions) stays the current one.
             obj.version = before_revert
             obj.translation_id = request._article_translation_before_revert
-        elif request.method == "POST" and transaction.get_connection(
-            router.db_for_write(Article)
-        ).in_atomic_block:
+        elif (
+            request.method == "POST"
+            and transaction.get_connection(router.db_for_write(Article)).in_atomic_block
+        ):
             # Lock the row until the save commits, so the version check cannot race.
-            obj.version = (
-                Article.objects.select_for_update()
-                .values_list("version", flat=True)
-                .get(pk=obj.pk)
-            )
+            obj.version = Article.objects.select_for_update().values_list("version", flat=True).get(pk=obj.pk)
         return obj
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -322,11 +315,7 @@ class SectionAdmin(PublishedCountMixin, admin.ModelAdmin):
     ordering = ("position", "name")
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(num_articles=published_article_count())
-        )
+        return super().get_queryset(request).annotate(num_articles=published_article_count())
 
 
 class TagAdmin(PublishedCountMixin, admin.ModelAdmin):

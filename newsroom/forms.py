@@ -1,5 +1,6 @@
 """The article form of the admin: tags picked with the admin's own autocomplete, new tags
 typed in, and the version check that stops one editor silently overwriting another."""
+
 from django import forms
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -7,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
 from articles.models import Article
@@ -61,7 +63,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        # ArticleAdmin.get_fieldsets() says which fields each user sees and may change.
+        fields = "__all__"  # noqa: DJ007
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,8 +130,8 @@ class ArticleAdminForm(forms.ModelForm):
                 gettext(
                     "Someone else saved this article after you opened it{by_whom}. Your "
                     "changes have NOT been saved, so that theirs are not lost: your text is "
-                    "still in the form below. Copy what you need, then <a href=\"{url}\" "
-                    "target=\"_blank\" rel=\"noopener\">open the current version</a> and "
+                    'still in the form below. Copy what you need, then <a href="{url}" '
+                    'target="_blank" rel="noopener">open the current version</a> and '
                     "make your changes there."
                 ),
                 by_whom=by_whom,

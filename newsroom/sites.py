@@ -1,6 +1,7 @@
 """The newsroom's admin site: Django's AdminSite with its "view on site" redirect checked
 against the object's ModelAdmin, so that a writer cannot learn the address (and so the
 title, from the slug) of another writer's draft by guessing /admin/r/<type>/<id>/."""
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType

@@ -10,8 +10,10 @@ from .generation import (
     GENERATION_KEY,
     NEXT_SCHEDULED_KEY,
     content_state,
-    request_state as _request_state,
     timeout_until,
+)
+from .generation import (
+    request_state as _request_state,
 )
 
 logger = logging.getLogger(__name__)
@@ -68,4 +70,3 @@ def generation_cached(name, compute, timeout=None):
     except Exception:
         logger.exception("Could not cache %s", name)
     return value
-

@@ -13,8 +13,10 @@ from .generation import (
     GENERATION_KEY,
     NEXT_SCHEDULED_KEY,
     content_state,
-    request_state as _request_state,
     timeout_until,
+)
+from .generation import (
+    request_state as _request_state,
 )
 
 logger = logging.getLogger(__name__)
@@ -24,11 +26,19 @@ PAGE_KEY_PREFIX = "page-cache:page"
 # Response headers that belong to the page itself; the rest is added per request by the
 # middlewares outside this one (security headers, Vary, cookies).
 STORED_HEADERS = {
-    "content-type", "content-language", "content-disposition", "link", "x-frame-options",
-    "x-robots-tag", "x-content-type-options", "referrer-policy", "last-modified",
+    "content-type",
+    "content-language",
+    "content-disposition",
+    "link",
+    "x-frame-options",
+    "x-robots-tag",
+    "x-content-type-options",
+    "referrer-policy",
+    "last-modified",
     # Added by django-csp, which sits inside this middleware: without storing it a hit would
     # go out with no Content-Security-Policy at all.
-    "content-security-policy", "content-security-policy-report-only",
+    "content-security-policy",
+    "content-security-policy-report-only",
 }
 _UNCACHEABLE_CONTROL = ("private", "no-cache", "no-store", "max-age=0")
 

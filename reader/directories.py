@@ -30,9 +30,7 @@ def published_directory(model):
     return generation_cached(
         f"{model._meta.label_lower}:directory",
         lambda: list(
-            model.objects.in_use()
-            .order_by(*directory_order(model))
-            .values_list(*directory_fields(model))
+            model.objects.in_use().order_by(*directory_order(model)).values_list(*directory_fields(model))
         ),
     )
 

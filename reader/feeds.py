@@ -8,6 +8,7 @@ Each feed exists in each language, as the pages do: /feeds/latest/ in English an
 (RSS) or xml:lang (Atom), links into that language's pages, and each story once in that
 language where it has that version (ArticleQuerySet.for_language).
 """
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -95,10 +96,13 @@ class FilteredArticlesFeed(LatestArticlesFeed):
         # Chinese feeds say it anew.
         if obj.description and get_language() == settings.LANGUAGE_CODE:
             return escape(obj.description)
-        return escape(gettext("The latest %(site)s articles on %(name)s.") % {
-            "site": settings.SITE_NAME,
-            "name": obj.localized_name,
-        })
+        return escape(
+            gettext("The latest %(site)s articles on %(name)s.")
+            % {
+                "site": settings.SITE_NAME,
+                "name": obj.localized_name,
+            }
+        )
 
     def subtitle(self, obj):
         return self.description(obj)

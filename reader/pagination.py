@@ -9,6 +9,7 @@
   by primary key, in the same order. Shallow pages skip too few rows to pay for the
   extra query, so they stay one query.
 """
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -55,9 +56,7 @@ class ArticlePaginator(Paginator):
         queryset = self.object_list
         if not isinstance(queryset, QuerySet) or bottom < self.ids_first_offset:
             return queryset[bottom:top]
-        ids = list(
-            queryset.prefetch_related(None).values_list("pk", flat=True)[bottom:top]
-        )
+        ids = list(queryset.prefetch_related(None).values_list("pk", flat=True)[bottom:top])
         if not ids:
             return []
         rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
@@ -77,6 +76,10 @@ class CachedCountMixin:
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return self.paginator_class(
-            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
-            count_key=self.count_key(), **kwargs,
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_key=self.count_key(),
+            **kwargs,
         )

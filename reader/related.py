@@ -2,8 +2,7 @@
 time, each story once in the page's language (bench/RESULTS.md has the query plans behind
 the shapes of these queries)."""
 
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.db.models import Count, FilteredRelation, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -19,8 +18,8 @@ RELATED_ARTICLES = 4
 # counts tens of thousands of links (bench/RESULTS.md).
 RELATED_CANDIDATES = 2000
 # Ends of the related articles' window when fewer articles lie on one side.
-BEGINNING_OF_TIME = datetime(1, 1, 2, tzinfo=dt_timezone.utc)
-END_OF_TIME = datetime(9998, 1, 1, tzinfo=dt_timezone.utc)
+BEGINNING_OF_TIME = datetime(1, 1, 2, tzinfo=UTC)
+END_OF_TIME = datetime(9998, 1, 1, tzinfo=UTC)
 
 
 def article_neighbourhood(article, language=None):
@@ -78,8 +77,7 @@ def related_articles(article, language=None, limit=RELATED_ARTICLES, candidates=
     )
     counts = [Count(join, distinct=True) for join in joins]
     return list(
-        published
-        .for_language(language or get_language())
+        published.for_language(language or get_language())
         .filter(window)
         .exclude(pk__in=[pk for pk in (article.pk, article.translation_id) if pk])
         .annotate(**joins)

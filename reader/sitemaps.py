@@ -11,10 +11,12 @@ alternates (`alternates`, `x_default`):
   the other interface, and its canonical link points back here, so naming it as a
   translation would be wrong.
 """
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
+
 from articles.models import Article, Organisation, Section, Topic
 from core.languages import language_tag
 
@@ -46,8 +48,7 @@ class BilingualSitemap(Sitemap):
             item, _ = url["item"]
             alternates = [a for a in url["alternates"] if a["lang_code"] != "x-default"]
             alternates += [
-                {"location": base + path, "lang_code": code}
-                for code, path in self.extra_alternates(item)
+                {"location": base + path, "lang_code": code} for code, path in self.extra_alternates(item)
             ]
             alternates.sort(key=lambda alternate: _language_order(alternate["lang_code"]))
             # x-default is the English page. Not Django's: it removes "/en/" from the English
@@ -109,9 +110,7 @@ class _WithPublishedArticlesSitemap(BilingualSitemap):
     def items(self):
         return (
             self.model.objects.annotate(
-                last_modified=Max(
-                    "articles__updated_at", filter=Article.published_q(prefix="articles__")
-                )
+                last_modified=Max("articles__updated_at", filter=Article.published_q(prefix="articles__"))
             )
             .filter(last_modified__isnull=False)
             .order_by("pk")

@@ -10,6 +10,7 @@ show each story once, in the page's language where it has that version
 (ArticleQuerySet.for_language); an article page shows the article whichever its language,
 and links its translation.
 """
+
 import hashlib
 
 from django.conf import settings
@@ -127,9 +128,7 @@ class ArticleDetailView(DetailView):
             return article, article_neighbourhood(article)
 
         slug_key = hashlib.sha256(self.kwargs[self.slug_url_kwarg].encode()).hexdigest()
-        article, self.neighbourhood = generation_cached(
-            f"article-page:{slug_key}:{get_language()}", compute
-        )
+        article, self.neighbourhood = generation_cached(f"article-page:{slug_key}:{get_language()}", compute)
         return article
 
     def get_context_data(self, **kwargs):
@@ -258,5 +257,3 @@ class RobotsTxtView(TemplateView):
     def get_context_data(self, **kwargs):
         sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
         return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
-
-

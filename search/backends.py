@@ -32,9 +32,7 @@ def substring_document():
     in on PostgreSQL. Migration 0004 indexes this very expression with pg_trgm: one index on
     the whole text, because the planner prices an OR of three trigram indexes above a
     sequential scan even where the indexes are a hundred times faster."""
-    return Upper(
-        Concat("title", Value(" "), "standfirst", Value(" "), "body", output_field=TextField())
-    )
+    return Upper(Concat("title", Value(" "), "standfirst", Value(" "), "body", output_field=TextField()))
 
 
 def substring_q(text):

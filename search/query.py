@@ -38,8 +38,7 @@ def clean_text(value, max_length):
 def clean_query(value):
     value = clean_text(value, MAX_QUERY_LENGTH * 2).translate(_QUOTES)
     value = "".join(
-        " " if unicodedata.category(ch)[0] == "P" and ch not in _KEPT_PUNCTUATION else ch
-        for ch in value
+        " " if unicodedata.category(ch)[0] == "P" and ch not in _KEPT_PUNCTUATION else ch for ch in value
     )
     return _WHITESPACE.sub(" ", value).strip()[:MAX_QUERY_LENGTH].strip()
 

@@ -2,16 +2,15 @@
 results, their facets and the URLs that add or remove a filter. The semantics are in the
 package docstring."""
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext, gettext_lazy as _
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, ArticleOrganisation, ArticleTopic, Organisation, Section, Topic
 from core.languages import localized
@@ -43,9 +42,7 @@ class FilterKind:
 
 
 TOPIC = FilterKind("topic", _("Topic"), _("Topics"), Topic, ArticleTopic)
-ORGANISATION = FilterKind(
-    "org", _("Organisation"), _("Organisations"), Organisation, ArticleOrganisation
-)
+ORGANISATION = FilterKind("org", _("Organisation"), _("Organisations"), Organisation, ArticleOrganisation)
 SECTION = FilterKind("section", _("Section"), _("Sections"), Section)
 FILTER_KINDS = (TOPIC, ORGANISATION, SECTION)
 
@@ -162,8 +159,7 @@ class ArticleSearch:
         """A short human description, for the page title."""
         parts = [gettext("“%(words)s”") % {"words": self.q}] if self.q else []
         parts += [
-            gettext("%(kind)s: %(name)s") % {"kind": f.kind.label, "name": f.label}
-            for f in self.filters
+            gettext("%(kind)s: %(name)s") % {"kind": f.kind.label, "name": f.label} for f in self.filters
         ]
         return gettext(", ").join(parts)
 

@@ -1,4 +1,5 @@
 """Helpers for driving admin change forms over HTTP the way a browser does."""
+
 from django.forms import FileInput, MultiWidget
 from django.urls import reverse
 

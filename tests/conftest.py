@@ -1,4 +1,5 @@
 """Fixtures and small factories shared by every test module."""
+
 import itertools
 from datetime import timedelta
 

@@ -4,6 +4,7 @@ HTML page (or an HTML fragment from a feed) can run nothing that our templates d
 Pages are being redesigned in parallel, so URLs are discovered (reverse() by name, the objects'
 get_absolute_url(), and links followed from the home page) rather than hard-coded.
 """
+
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -23,8 +24,22 @@ JSON_SCRIPT_TYPES = {"application/ld+json", "application/json"}
 FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
 SVG_ACTIVE_ELEMENTS = {"foreignobject", "set", "animate", "animatemotion", "animatetransform", "handler"}
 URL_ATTRIBUTES = {
-    "href", "src", "action", "formaction", "poster", "data", "background", "cite", "ping",
-    "manifest", "longdesc", "lowsrc", "dynsrc", "codebase", "xlink:href", "srcset",
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "poster",
+    "data",
+    "background",
+    "cite",
+    "ping",
+    "manifest",
+    "longdesc",
+    "lowsrc",
+    "dynsrc",
+    "codebase",
+    "xlink:href",
+    "srcset",
 }
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
 _STRIPPED_FROM_URLS = re.compile(r"[\x00-\x20]")  # browsers ignore tabs/newlines inside a scheme
@@ -39,9 +54,7 @@ def url_scheme_is_dangerous(value):
     if any(normalised.startswith(s) for s in BAD_SCHEMES):
         return True
     # srcset: "a.png 1x, javascript:... 2x"
-    return any(
-        _STRIPPED_FROM_URLS.sub("", part).lower().startswith(BAD_SCHEMES) for part in value.split(",")
-    )
+    return any(_STRIPPED_FROM_URLS.sub("", part).lower().startswith(BAD_SCHEMES) for part in value.split(","))
 
 
 class ActiveContentFinder(HTMLParser):

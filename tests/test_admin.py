@@ -1,5 +1,6 @@
 """The newsroom admin over HTTP: every page per role, the publishing rule enforced on the
 server, ownership on every admin URL, tag autocomplete, bulk actions, "view on site"."""
+
 from datetime import timedelta
 
 import pytest
@@ -36,7 +37,9 @@ def others_draft(make_article, other_writer):
 @pytest.fixture
 def own_draft(make_article, writer):
     return make_article(
-        title="My draft on HK fintech", status=Article.Status.DRAFT, created_by=writer,
+        title="My draft on HK fintech",
+        status=Article.Status.DRAFT,
+        created_by=writer,
         authors=[writer.author],
     )
 
@@ -103,8 +106,11 @@ def test_every_admin_page_renders_for_each_role(
 ):
     user = users[role]
     article = make_article(
-        status=Article.Status.DRAFT, created_by=users["writer"],
-        topics=[topic], organisations=[organisation], authors=[users["writer"].author],
+        status=Article.Status.DRAFT,
+        created_by=users["writer"],
+        topics=[topic],
+        organisations=[organisation],
+        authors=[users["writer"].author],
     )
     objects = {
         "article": article,
@@ -190,8 +196,12 @@ class TestWriterCannotPublish:
         response = logged_in(client, writer).post(
             admin_url("add"),
             add_post(
-                section, status="published", published_at_0="2024-01-01",
-                published_at_1="10:00:00", featured="on", authors=[str(writer.author.pk)],
+                section,
+                status="published",
+                published_at_0="2024-01-01",
+                published_at_1="10:00:00",
+                featured="on",
+                authors=[str(writer.author.pk)],
             ),
         )
         assert response.status_code == 302
@@ -287,7 +297,9 @@ class TestEditorPublishes:
         # Each article gets its own revision, so restoring one never reverts the others.
         history = client.get(admin_url("history", drafts[0].pk))
         assert [a["revision"].comment for a in history.context["action_list"]] == [
-            "Unpublished.", "Published.", "As it was before its first change in the admin.",
+            "Unpublished.",
+            "Published.",
+            "As it was before its first change in the admin.",
         ]
         assert all(a["revision"].version_set.count() == 1 for a in history.context["action_list"])
 
@@ -318,8 +330,13 @@ class TestWriterCannotReachAnotherWritersArticle:
         self.assert_hidden(client.get(admin_url(view, others_draft.pk), follow=True))
 
     def test_change_post_is_refused(self, client, writer, others_draft):
-        data = {"title": "Hijacked", "slug": "hijacked", "body": "x",
-                "section": others_draft.section_id, "expected_version": others_draft.version}
+        data = {
+            "title": "Hijacked",
+            "slug": "hijacked",
+            "body": "x",
+            "section": others_draft.section_id,
+            "expected_version": others_draft.version,
+        }
         response = logged_in(client, writer).post(admin_url("change", others_draft.pk), data)
         assert response.status_code == 302  # "doesn't exist", as for a missing id
         self.assert_hidden(response)
@@ -364,8 +381,12 @@ class TestWriterCannotReachAnotherWritersArticle:
         # Any relation to Article reaches ArticleAdmin's autocomplete, e.g. a tag link's.
         response = logged_in(client, writer).get(
             reverse("admin:autocomplete"),
-            {"app_label": "articles", "model_name": "articletopic",
-             "field_name": "content_object", "term": ""},
+            {
+                "app_label": "articles",
+                "model_name": "articletopic",
+                "field_name": "content_object",
+                "term": "",
+            },
         )
         assert response.status_code == 200
         texts = [result["text"] for result in response.json()["results"]]
@@ -428,8 +449,7 @@ class TestTagAutocomplete:
     def autocomplete(self, client, field_name, term):
         return client.get(
             reverse("admin:autocomplete"),
-            {"app_label": "articles", "model_name": "article", "field_name": field_name,
-             "term": term},
+            {"app_label": "articles", "model_name": "article", "field_name": field_name, "term": term},
         )
 
     def test_writer_searches_topics_and_organisations(self, client, writer, topic, organisation):
@@ -465,7 +485,9 @@ class TestTagAutocomplete:
         response = client.post(admin_url("change", own_draft.pk), data)
         assert response.status_code == 302
         assert sorted(own_draft.topics.values_list("name", flat=True)) == [
-            "Smart city", "fintech", "香港AI",
+            "Smart city",
+            "fintech",
+            "香港AI",
         ]
         assert list(own_draft.organisations.all()) == [organisation]
         assert Topic.objects.count() == 3
@@ -481,12 +503,11 @@ class TestTagAutocomplete:
 
     def test_editor_creates_organisations(self, client, editor, own_draft):
         client = logged_in(client, editor)
-        data = form_data(
-            client.get(admin_url("change", own_draft.pk)), new_organisations="HKSTP, Cyberport"
-        )
+        data = form_data(client.get(admin_url("change", own_draft.pk)), new_organisations="HKSTP, Cyberport")
         assert client.post(admin_url("change", own_draft.pk), data).status_code == 302
         assert sorted(own_draft.organisations.values_list("name", flat=True)) == [
-            "Cyberport", "HKSTP",
+            "Cyberport",
+            "HKSTP",
         ]
 
     def test_unknown_topic_id_is_a_form_error(self, client, writer, own_draft):
@@ -507,12 +528,17 @@ def test_taxonomy_admins_count_published_articles_only(
     organisation.website = "https://www.astri.org"
     organisation.save()
     make_article(topics=[topic], organisations=[organisation], authors=[editor.author])
-    make_article(status=Article.Status.DRAFT, topics=[topic], organisations=[organisation],
-                 authors=[editor.author])
+    make_article(
+        status=Article.Status.DRAFT, topics=[topic], organisations=[organisation], authors=[editor.author]
+    )
     make_article(published_at=timezone.now() + timedelta(days=1), topics=[topic])
     client = logged_in(client, editor)
-    for model, obj in (("organisation", organisation), ("topic", topic), ("section", section),
-                       ("author", editor.author)):
+    for model, obj in (
+        ("organisation", organisation),
+        ("topic", topic),
+        ("section", section),
+        ("author", editor.author),
+    ):
         response = client.get(admin_url("changelist", model=model))
         assert response.status_code == 200
         result = list(response.context["cl"].result_list)

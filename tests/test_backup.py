@@ -1,5 +1,6 @@
 """Nothing lost: a backup holds the database and the uploaded media, and a restore brings
 back exactly that state (on SQLite and on PostgreSQL)."""
+
 import io
 import json
 import os
@@ -16,8 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from backups.archive import MANIFEST
 from articles.models import Article, Organisation, Section, Topic
+from backups.archive import MANIFEST
 
 BASE_DIR = Path(settings.BASE_DIR)
 PNG = (
@@ -30,9 +31,21 @@ def snapshot():
     """Everything the round trip must preserve, as plain data."""
     media = Path(settings.MEDIA_ROOT)
     return {
-        "articles": list(Article.objects.order_by("pk").values(
-            "pk", "title", "slug", "standfirst", "body", "body_html", "status", "published_at",
-            "section__slug", "hero_image", "created_by__username")),
+        "articles": list(
+            Article.objects.order_by("pk").values(
+                "pk",
+                "title",
+                "slug",
+                "standfirst",
+                "body",
+                "body_html",
+                "status",
+                "published_at",
+                "section__slug",
+                "hero_image",
+                "created_by__username",
+            )
+        ),
         "topics": list(Topic.objects.order_by("pk").values("pk", "name", "slug", "description")),
         "organisations": list(Organisation.objects.order_by("pk").values("pk", "name", "slug", "kind")),
         "tagging": sorted((a.slug, t.name) for a in Article.objects.all() for t in a.topics.all())
@@ -42,9 +55,10 @@ def snapshot():
         "users": list(get_user_model().objects.order_by("pk").values("username", "password", "is_staff")),
         "published": list(Article.objects.published().values_list("slug", flat=True)),
         "media": {
-            p.relative_to(media).as_posix(): p.read_bytes()
-            for p in sorted(media.rglob("*")) if p.is_file()
-        } if media.is_dir() else {},
+            p.relative_to(media).as_posix(): p.read_bytes() for p in sorted(media.rglob("*")) if p.is_file()
+        }
+        if media.is_dir()
+        else {},
     }
 
 
@@ -68,8 +82,12 @@ def roles(transactional_db):
 def content(roles, isolated_files, make_article, make_user):
     editor = make_user("editor", role="Editors")
     article = make_article(
-        title="香港人工智能 rises", slug="香港人工智能", body="**Bold** claims.",
-        topics=["fintech", "香港AI"], organisations=["HKSTP"], authors=[editor.author],
+        title="香港人工智能 rises",
+        slug="香港人工智能",
+        body="**Bold** claims.",
+        topics=["fintech", "香港AI"],
+        organisations=["HKSTP"],
+        authors=[editor.author],
         created_by=editor,
     )
     article.hero_image.save("hero.png", ContentFile(PNG))
@@ -117,8 +135,13 @@ def test_backup_then_restore_brings_back_the_database_and_media(content, isolate
 
     # The database works normally afterwards (sequences restored too).
     section = Section.objects.get(slug=content.section.slug)
-    Article.objects.create(title="After restore", slug="after-restore", body="x", section=section,
-                           status=Article.Status.PUBLISHED)
+    Article.objects.create(
+        title="After restore",
+        slug="after-restore",
+        body="x",
+        section=section,
+        status=Article.Status.PUBLISHED,
+    )
     assert Article.objects.published().count() == 2
 
 
@@ -160,12 +183,15 @@ def test_restore_refuses_a_backup_of_the_other_engine(transactional_db, isolated
 def test_restore_refuses_paths_that_leave_the_folder(transactional_db, isolated_files):
     engine = connection.vendor
     manifest = {"format": 1, "engine": engine, "database": "database.x", "media_files": 1, "created": "now"}
-    _tar_with(isolated_files / "evil.tar", {
-        MANIFEST: json.dumps(manifest).encode(), "../../escaped.txt": b"pwned",
-    })
+    _tar_with(
+        isolated_files / "evil.tar",
+        {
+            MANIFEST: json.dumps(manifest).encode(),
+            "../../escaped.txt": b"pwned",
+        },
+    )
     with pytest.raises(CommandError, match="Cannot unpack"):
-        call_command("restore", str(isolated_files / "evil.tar"), interactive=False,
-                     safety_backup=False)
+        call_command("restore", str(isolated_files / "evil.tar"), interactive=False, safety_backup=False)
     assert not (isolated_files.parent / "escaped.txt").exists()
 
 
@@ -180,8 +206,12 @@ def test_restore_asks_before_replacing_everything(content, isolated_files, monke
 
 def manage(*args, env):
     result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
@@ -206,19 +236,26 @@ def test_round_trip_of_a_sqlite_file_database_from_the_command_line(tmp_path):
     site's own processes (not the test database)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
     env.update(
-        DJANGO_SETTINGS_MODULE="hkai_site.settings", DJANGO_DEBUG="1",
+        DJANGO_SETTINGS_MODULE="hkai_site.settings",
+        DJANGO_DEBUG="1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
-        DJANGO_MEDIA_ROOT=str(tmp_path / "media"), DJANGO_BACKUP_DIR=str(tmp_path / "backups"),
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
+        DJANGO_BACKUP_DIR=str(tmp_path / "backups"),
     )
     manage("migrate", "--noinput", env=env)
-    manage("shell", "-c", """
+    manage(
+        "shell",
+        "-c",
+        """
 from django.core.files.base import ContentFile
 from articles.models import Article, Section
 s = Section.objects.create(name="Research", slug="research")
 a = Article.objects.create(title="大學 AI", slug="大學-ai", body="x", section=s, status="published")
 a.topics.add("robotics")
 a.hero_image.save("hero.png", ContentFile(b"image bytes"))
-""", env=env)
+""",
+        env=env,
+    )
     before = manage("shell", "-c", SNAPSHOT_CODE, env=env)
     assert "robotics" in before and "hero.png" in before
 

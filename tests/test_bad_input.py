@@ -4,6 +4,7 @@ escaped), never a 500.
 Decision on pagination: a page number that is not a number or is out of range is a 404,
 as Django's paginator says. A made-up page has no content, and answering with page 1
 or the last page would give crawlers endless duplicate addresses. `?page=last` works."""
+
 from urllib.parse import quote
 
 import pytest

@@ -1,5 +1,6 @@
 """The page cache (articles/cache.py): hits for anonymous readers, and every change to
 public content shows on the next request. Each test runs against local memory and Redis."""
+
 import os
 import uuid
 from datetime import timedelta
@@ -15,10 +16,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_cookie
 
-from pagecache.fragments import LOCAL_VALUES, generation_cached
-from pagecache.generation import invalidate_page_cache
 from articles.models import Article, Author, Organisation, Section, Topic
 from hkai_site import urls as site_urls
+from pagecache.fragments import LOCAL_VALUES, generation_cached
+from pagecache.generation import invalidate_page_cache
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 
@@ -56,7 +57,6 @@ def page_cache(request):
         LOCAL_VALUES.clear()
         yield request.param
         cache.clear()
-
 
 
 def get(client, url, **kwargs):
@@ -139,8 +139,14 @@ class TestHits:
         assert state == "MISS"
         hit, state = get(client, article.get_absolute_url())
         assert state == "HIT"
-        for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
-                       "Referrer-Policy", "Cross-Origin-Opener-Policy", "Content-Language"):
+        for header in (
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "Cross-Origin-Opener-Policy",
+            "Content-Language",
+        ):
             assert miss.get(header), header
             assert hit.get(header) == miss.get(header), header
 
@@ -233,7 +239,9 @@ class TestInvalidation:
         response, state = get(client, url)
         assert state == "MISS" and "Winnie Lau" in response.content.decode()
 
-    def test_a_rolled_back_change_invalidates_nothing(self, page_cache, client, make_article, django_capture_on_commit_callbacks):
+    def test_a_rolled_back_change_invalidates_nothing(
+        self, page_cache, client, make_article, django_capture_on_commit_callbacks
+    ):
         article = make_article()
         url = article.get_absolute_url()
         get(client, url)

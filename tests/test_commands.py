@@ -1,4 +1,5 @@
 """`manage.py load_demo_content`: the launch content, its reruns and the demo accounts."""
+
 import json
 import re
 from io import StringIO
@@ -10,8 +11,6 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
 
-from demo.launch import CONTENT_FILE, DATA_DIR
-from demo.management.commands.load_demo_content import split_source
 from articles.models import (
     Article,
     ArticleOrganisation,
@@ -22,6 +21,8 @@ from articles.models import (
     Topic,
 )
 from articles.roles import EDITORS, WRITERS
+from demo.launch import CONTENT_FILE, DATA_DIR
+from demo.management.commands.load_demo_content import split_source
 
 SOURCE_TEXT = (DATA_DIR / "rise-of-ai-in-hong-kong.txt").read_text(encoding="utf-8")
 LEAD_SLUG = "rise-of-ai-in-hong-kong"
@@ -85,9 +86,19 @@ class TestLaunchContent:
     def test_topics_include_the_chinese_one_with_a_unicode_slug(self, loaded):
         slugs = dict(Topic.objects.values_list("name", "slug"))
         assert slugs["香港AI"] == "香港ai"
-        for name in ("smart city", "fintech", "robo-advisors", "privacy", "data security",
-                     "chatbots", "healthcare", "transportation", "employment", "ethics",
-                     "research collaboration"):
+        for name in (
+            "smart city",
+            "fintech",
+            "robo-advisors",
+            "privacy",
+            "data security",
+            "chatbots",
+            "healthcare",
+            "transportation",
+            "employment",
+            "ethics",
+            "research collaboration",
+        ):
             assert name in slugs
         assert slugs["smart city"] == "smart-city"
 
@@ -113,7 +124,8 @@ class TestLaunchContent:
             assert article.topics.all()
         government = Article.objects.get(section__name="Government Initiatives", featured=False)
         assert set(government.organisations.values_list("name", flat=True)) == {
-            "Hong Kong Government", "ASTRI",
+            "Hong Kong Government",
+            "ASTRI",
         }
         tagged = Article.objects.filter(topics__slug="香港ai").values_list("slug", flat=True)
         assert set(tagged) >= {LEAD_SLUG, government.slug}

@@ -1,5 +1,6 @@
 """Edit conflicts: the second of two people saving the same article is refused with a clear
 form error, and their text stays in the form."""
+
 import pytest
 from django.test import Client
 
@@ -17,7 +18,9 @@ def logged_in(user):
 @pytest.fixture
 def article(make_article, writer):
     return make_article(
-        title="Original title", body="Original body.", status=Article.Status.DRAFT,
+        title="Original title",
+        body="Original body.",
+        status=Article.Status.DRAFT,
         created_by=writer,
     )
 
@@ -29,9 +32,7 @@ class TestEditConflict:
         first_form = first.get(admin_url("change", article.pk))
         second_form = second.get(admin_url("change", article.pk))
 
-        response = first.post(
-            admin_url("change", article.pk), form_data(first_form, body="Editor's body.")
-        )
+        response = first.post(admin_url("change", article.pk), form_data(first_form, body="Editor's body."))
         assert response.status_code == 302
 
         response = second.post(
@@ -61,13 +62,13 @@ class TestEditConflict:
         # Reloading gives the current version, which saves normally.
         fresh = second.get(admin_url("change", article.pk))
         assert "Editor&#x27;s body." in fresh.content.decode()
-        response = second.post(
-            admin_url("change", article.pk), form_data(fresh, title="Writer's title")
-        )
+        response = second.post(admin_url("change", article.pk), form_data(fresh, title="Writer's title"))
         assert response.status_code == 302
         article.refresh_from_db()
         assert (article.title, article.body, article.version) == (
-            "Writer's title", "Editor's body.", 3,
+            "Writer's title",
+            "Editor's body.",
+            3,
         )
 
     def test_a_bulk_action_in_between_is_a_conflict_too(self, article, editor):
@@ -107,15 +108,19 @@ class TestEditConflict:
 
     def test_restoring_an_old_version_over_a_newer_save_is_a_conflict(self, article, editor):
         client = logged_in(editor)
-        client.post(admin_url("change", article.pk),
-                    form_data(client.get(admin_url("change", article.pk)), body="Second."))
+        client.post(
+            admin_url("change", article.pk),
+            form_data(client.get(admin_url("change", article.pk)), body="Second."),
+        )
         from reversion.models import Version
 
         first = Version.objects.get_for_object(article).order_by("pk").first()
         restore_form = client.get(admin_url("revision", article.pk, first.pk))
         # Someone saves after the restore page was opened.
-        client.post(admin_url("change", article.pk),
-                    form_data(client.get(admin_url("change", article.pk)), body="Third."))
+        client.post(
+            admin_url("change", article.pk),
+            form_data(client.get(admin_url("change", article.pk)), body="Third."),
+        )
         response = client.post(admin_url("revision", article.pk, first.pk), form_data(restore_form))
         assert response.status_code == 200
         assert "Someone else saved this article" in response.content.decode()

@@ -1,4 +1,5 @@
 """RSS and Atom feeds, parsed as a feed reader would (feedparser)."""
+
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 

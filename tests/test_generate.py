@@ -3,6 +3,7 @@
 Documented behaviour: sections, tags and authors are topped up to their targets (existing
 ones reused, so a second run adds none), articles are always added (--count more each run).
 """
+
 from io import StringIO
 
 import pytest

@@ -1,4 +1,5 @@
 """GET /healthz for load balancers (hkai_site/health.py)."""
+
 from unittest import mock
 
 import pytest

@@ -1,5 +1,6 @@
 """Nothing lost: every admin save is a revision; any earlier one can be restored through the
 admin, with its topics, organisations and authors."""
+
 import pytest
 from django.test import Client
 from reversion.models import Version
@@ -35,11 +36,17 @@ def story(writer, section, topic, organisation):
     response = client.post(
         admin_url("add"),
         {
-            "title": "First title", "slug": "first-title", "standfirst": "", "body": "First body.",
+            "title": "First title",
+            "slug": "first-title",
+            "standfirst": "",
+            "body": "First body.",
             "language": "en",
-            "section": str(section.pk), "topics": [str(topic.pk)],
-            "organisations": [str(organisation.pk)], "authors": [str(writer.author.pk)],
-            "new_topics": "", "hero_image_alt": "",
+            "section": str(section.pk),
+            "topics": [str(topic.pk)],
+            "organisations": [str(organisation.pk)],
+            "authors": [str(writer.author.pk)],
+            "new_topics": "",
+            "hero_image_alt": "",
         },
     )
     assert response.status_code == 302
@@ -51,8 +58,16 @@ class TestRestore:
     def test_editor_restores_the_first_version_with_its_tags(self, story, editor, writer):
         client = logged_in(editor)
         second_author = Author.objects.create(name="Second", slug="second")
-        edit(client, story, title="Second title", body="Second body.", topics=[],
-             new_topics="robotics", organisations=[], authors=[str(second_author.pk)])
+        edit(
+            client,
+            story,
+            title="Second title",
+            body="Second body.",
+            topics=[],
+            new_topics="robotics",
+            organisations=[],
+            authors=[str(second_author.pk)],
+        )
         edit(client, story, title="Third title", body="Third body.", new_topics="quantum")
         assert sorted(story.topics.values_list("name", flat=True)) == ["quantum", "robotics"]
         first, second, third = versions(story)
@@ -69,9 +84,7 @@ class TestRestore:
         assert "First body." in revision_page.content.decode()
         story.refresh_from_db()
         assert story.title == "Third title"  # looking changes nothing
-        response = client.post(
-            admin_url("revision", story.pk, first.pk), form_data(revision_page)
-        )
+        response = client.post(admin_url("revision", story.pk, first.pk), form_data(revision_page))
         assert response.status_code == 302
         story.refresh_from_db()
         assert story.title == "First title"

@@ -1,6 +1,7 @@
 """English and Traditional Chinese: the language comes from the URL, every page exists in
 both, lists show each story once in the reader's language (falling back to the other),
 feeds and the sitemap per language, and the catalogue is complete and compiles."""
+
 import ast
 import io
 import re
@@ -23,9 +24,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation.template import templatize
 
+from articles.models import Article, Author, Organisation, Section, Topic
 from core.management.commands.compile_translations import compile_catalogue
 from demo.launch import read_content
-from articles.models import Article, Author, Organisation, Section, Topic
 from reader.related import neighbours, related_articles
 
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
@@ -87,9 +88,7 @@ class Page(HTMLParser):
             self.text.append((data.strip(), self._stack[-1][1] if self._stack else None))
 
     def find(self, tag, **attrs):
-        return [
-            a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())
-        ]
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
 
     @property
     def html_lang(self):
@@ -97,11 +96,7 @@ class Page(HTMLParser):
 
     def alternates(self):
         """{hreflang: href} of the <link rel="alternate" hreflang> elements."""
-        return {
-            a["hreflang"]: a["href"]
-            for a in self.find("link", rel="alternate")
-            if "hreflang" in a
-        }
+        return {a["hreflang"]: a["href"] for a in self.find("link", rel="alternate") if "hreflang" in a}
 
     def switcher(self):
         """{hreflang: href} of the language switcher's links."""
@@ -141,37 +136,62 @@ def bilingual(make_article, section, settings):
     author = Author.objects.create(name="陳大文", slug="chan")
     tags = {"topics": [fintech], "organisations": [cyberport], "authors": [author]}
     en = make_article(
-        title="Fintech grows in Hong Kong", slug="fintech-grows",
-        standfirst="Banks and startups.", body="The text in full.",
-        published_at=datetime(2026, 11, 25, 9, 30, tzinfo=HONG_KONG), **tags,
+        title="Fintech grows in Hong Kong",
+        slug="fintech-grows",
+        standfirst="Banks and startups.",
+        body="The text in full.",
+        published_at=datetime(2026, 11, 25, 9, 30, tzinfo=HONG_KONG),
+        **tags,
     )
     zh_article = make_article(
-        title="香港金融科技起飛", slug="香港金融科技起飛", language="zh-hant",
-        standfirst="銀行與初創企業。", body="中文內容。", translation=en,
-        published_at=datetime(2026, 11, 25, 10, 0, tzinfo=HONG_KONG), **tags,
+        title="香港金融科技起飛",
+        slug="香港金融科技起飛",
+        language="zh-hant",
+        standfirst="銀行與初創企業。",
+        body="中文內容。",
+        translation=en,
+        published_at=datetime(2026, 11, 25, 10, 0, tzinfo=HONG_KONG),
+        **tags,
     )
     en_only = make_article(
-        title="Only in English", slug="only-in-english",
-        published_at=datetime(2026, 11, 24, 9, 0, tzinfo=HONG_KONG), **tags,
+        title="Only in English",
+        slug="only-in-english",
+        published_at=datetime(2026, 11, 24, 9, 0, tzinfo=HONG_KONG),
+        **tags,
     )
     zh_only = make_article(
-        title="只有中文的報道", slug="只有中文的報道", language="zh-hant",
-        published_at=datetime(2026, 11, 23, 9, 0, tzinfo=HONG_KONG), **tags,
+        title="只有中文的報道",
+        slug="只有中文的報道",
+        language="zh-hant",
+        published_at=datetime(2026, 11, 23, 9, 0, tzinfo=HONG_KONG),
+        **tags,
     )
     en_draft_zh = make_article(
-        title="Translation on its way", slug="translation-on-its-way",
-        published_at=datetime(2026, 11, 22, 9, 0, tzinfo=HONG_KONG), **tags,
+        title="Translation on its way",
+        slug="translation-on-its-way",
+        published_at=datetime(2026, 11, 22, 9, 0, tzinfo=HONG_KONG),
+        **tags,
     )
     draft_zh = make_article(
-        title="草稿譯本標記", slug="草稿譯本標記", language="zh-hant",
-        status=Article.Status.DRAFT, translation=en_draft_zh, **tags,
+        title="草稿譯本標記",
+        slug="草稿譯本標記",
+        language="zh-hant",
+        status=Article.Status.DRAFT,
+        translation=en_draft_zh,
+        **tags,
     )
     for article in (en, en_only, zh_only, en_draft_zh):
         article.refresh_from_db()
     return {
-        "en": en, "zh": zh_article, "en_only": en_only, "zh_only": zh_only,
-        "en_draft_zh": en_draft_zh, "draft_zh": draft_zh,
-        "fintech": fintech, "cyberport": cyberport, "section": section,
+        "en": en,
+        "zh": zh_article,
+        "en_only": en_only,
+        "zh_only": zh_only,
+        "en_draft_zh": en_draft_zh,
+        "draft_zh": draft_zh,
+        "fintech": fintech,
+        "cyberport": cyberport,
+        "section": section,
     }
 
 
@@ -210,8 +230,19 @@ class TestLanguageFromTheURL:
         assert "最新文章" in page.visible_text()
         assert response["Content-Language"] == "zh-hant"
 
-    @pytest.mark.parametrize("url", ["/", "/articles/", "/topics/", "/zh-hant/", "/zh-hant/topics/",
-                                     "/feeds/latest/", "/zh-hant/feeds/latest/", "/sitemap.xml"])
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/",
+            "/articles/",
+            "/topics/",
+            "/zh-hant/",
+            "/zh-hant/topics/",
+            "/feeds/latest/",
+            "/zh-hant/feeds/latest/",
+            "/sitemap.xml",
+        ],
+    )
     def test_no_vary_on_accept_language_or_cookie(self, client, bilingual, url):
         """One URL is one page: shared caches need not keep a copy per browser header."""
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hant")
@@ -251,8 +282,17 @@ class TestLanguageFromTheURL:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "name",
-    ["home", "article_list", "article_detail", "section_detail", "organisation_list",
-     "organisation_detail", "topic_list", "topic_detail", "search"],
+    [
+        "home",
+        "article_list",
+        "article_detail",
+        "section_detail",
+        "organisation_list",
+        "organisation_detail",
+        "topic_list",
+        "topic_detail",
+        "search",
+    ],
 )
 class TestEveryPageInBothLanguages:
     def test_english_page(self, client, bilingual, name):
@@ -301,9 +341,14 @@ class TestEveryPageInBothLanguages:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url,lang", [("/articles/no-such-article/", "en"),
-                                      ("/zh-hant/articles/no-such-article/", "zh-Hant"),
-                                      ("/zh-hant/nowhere/", "zh-Hant")])
+@pytest.mark.parametrize(
+    "url,lang",
+    [
+        ("/articles/no-such-article/", "en"),
+        ("/zh-hant/articles/no-such-article/", "zh-Hant"),
+        ("/zh-hant/nowhere/", "zh-Hant"),
+    ],
+)
 def test_404_in_each_language(client, bilingual, url, lang):
     _, page = get(client, url, status=404)
     assert page.html_lang == lang
@@ -389,8 +434,9 @@ class TestArticlePages:
 
     def test_json_ld_names_the_language_and_the_canonical_address(self, client, bilingual):
         response = client.get(zh(bilingual["en_only"].get_absolute_url()))
-        data = re.search(r'<script type="application/ld\+json">(.*?)</script>',
-                         response.content.decode()).group(1)
+        data = re.search(
+            r'<script type="application/ld\+json">(.*?)</script>', response.content.decode()
+        ).group(1)
         assert '"inLanguage": "en"' in data
         assert f'"url": "{ORIGIN}/articles/only-in-english/"' in data
 
@@ -404,8 +450,10 @@ class TestArticlePages:
                 # One version per story: never both the English and the Chinese one.
                 assert not {bilingual["en"].pk, bilingual["zh"].pk} <= pks
                 previous, following = neighbours(fetched, language)
-                assert article.translation_id not in {getattr(previous, "pk", None),
-                                                      getattr(following, "pk", None)}
+                assert article.translation_id not in {
+                    getattr(previous, "pk", None),
+                    getattr(following, "pk", None),
+                }
 
     def test_related_prefer_the_readers_language(self, bilingual):
         fetched = Article.objects.for_listing().get(pk=bilingual["en_only"].pk)
@@ -422,8 +470,12 @@ def card_titles(page):
 
 
 TITLES = {
-    "Fintech grows in Hong Kong", "香港金融科技起飛", "Only in English", "只有中文的報道",
-    "Translation on its way", "草稿譯本標記",
+    "Fintech grows in Hong Kong",
+    "香港金融科技起飛",
+    "Only in English",
+    "只有中文的報道",
+    "Translation on its way",
+    "草稿譯本標記",
 }
 ENGLISH_LIST = ["Fintech grows in Hong Kong", "Only in English", "只有中文的報道", "Translation on its way"]
 CHINESE_LIST = ["香港金融科技起飛", "Only in English", "只有中文的報道", "Translation on its way"]
@@ -431,8 +483,9 @@ CHINESE_LIST = ["香港金融科技起飛", "Only in English", "只有中文的�
 
 @pytest.mark.django_db
 class TestListsShowEachStoryOnce:
-    @pytest.mark.parametrize("name", ["article_list", "section_detail", "organisation_detail",
-                                      "topic_detail"])
+    @pytest.mark.parametrize(
+        "name", ["article_list", "section_detail", "organisation_detail", "topic_detail"]
+    )
     def test_in_the_readers_language_with_the_other_as_fallback(self, client, bilingual, name):
         url = page_types(bilingual)[name]
         _, page = get(client, url)
@@ -569,12 +622,9 @@ def sitemap(client):
     entries = {}
     for url in root.findall("s:url", SITEMAP_NS):
         alternates = {
-            link.get("hreflang"): unquote(link.get("href"))
-            for link in url.findall("xhtml:link", SITEMAP_NS)
+            link.get("hreflang"): unquote(link.get("href")) for link in url.findall("xhtml:link", SITEMAP_NS)
         }
-        assert all(
-            link.get("rel") == "alternate" for link in url.findall("xhtml:link", SITEMAP_NS)
-        )
+        assert all(link.get("rel") == "alternate" for link in url.findall("xhtml:link", SITEMAP_NS))
         entries[unquote(url.find("s:loc", SITEMAP_NS).text)] = alternates
     return entries
 
@@ -605,8 +655,13 @@ class TestSitemap:
 
     def test_pages_in_both_languages(self, client, bilingual):
         entries = sitemap(client)
-        for path in ("/", "/topics/", "/topics/fintech/", "/organisations/cyberport/",
-                     "/sections/government-initiatives/"):
+        for path in (
+            "/",
+            "/topics/",
+            "/topics/fintech/",
+            "/organisations/cyberport/",
+            "/sections/government-initiatives/",
+        ):
             expected = {"en": ORIGIN + path, "zh-Hant": ORIGIN + zh(path), "x-default": ORIGIN + path}
             assert entries[ORIGIN + path] == expected
             assert entries[ORIGIN + zh(path)] == expected
@@ -707,10 +762,17 @@ class TestTranslationLink:
 class TestAdmin:
     def add(self, client, section, **fields):
         data = {
-            "title": "香港金融科技", "slug": "香港金融科技", "standfirst": "", "body": "中文。",
-            "language": "zh-hant", "section": str(section.pk), "new_topics": "",
-            "hero_image_alt": "", "status": "published",
-            "published_at_0": "2026-01-01", "published_at_1": "10:00:00",
+            "title": "香港金融科技",
+            "slug": "香港金融科技",
+            "standfirst": "",
+            "body": "中文。",
+            "language": "zh-hant",
+            "section": str(section.pk),
+            "new_topics": "",
+            "hero_image_alt": "",
+            "status": "published",
+            "published_at_0": "2026-01-01",
+            "published_at_1": "10:00:00",
         }
         data.update(fields)
         return client.post("/admin/articles/article/add/", data)
@@ -730,12 +792,14 @@ class TestAdmin:
         assert response.status_code == 200
         assert "must be in the other language" in str(response.context["adminform"].form.errors)
 
-    def test_writer_cannot_link_another_writers_article(self, client, writer, other_writer,
-                                                        make_article, section):
+    def test_writer_cannot_link_another_writers_article(
+        self, client, writer, other_writer, make_article, section
+    ):
         theirs = make_article(created_by=other_writer)
         client.force_login(writer)
-        response = self.add(client, section, translation=str(theirs.pk), status="draft",
-                            published_at_0="", published_at_1="")
+        response = self.add(
+            client, section, translation=str(theirs.pk), status="draft", published_at_0="", published_at_1=""
+        )
         assert response.status_code == 200
         assert "translation" in response.context["adminform"].form.errors
         theirs.refresh_from_db()
@@ -746,8 +810,12 @@ class TestAdmin:
         client.force_login(editor)
         response = client.get(
             "/admin/autocomplete/",
-            {"term": "Fintech", "app_label": "articles", "model_name": "article",
-             "field_name": "translation"},
+            {
+                "term": "Fintech",
+                "app_label": "articles",
+                "model_name": "article",
+                "field_name": "translation",
+            },
         )
         assert response.status_code == 200
         assert [r["text"] for r in response.json()["results"]] == ["Fintech in Hong Kong"]
@@ -757,20 +825,21 @@ class TestAdmin:
         client.force_login(editor)
         response = client.get(
             "/admin/autocomplete/",
-            {"term": "金融", "app_label": "articles", "model_name": "article",
-             "field_name": "topics"},
+            {"term": "金融", "app_label": "articles", "model_name": "article", "field_name": "topics"},
         )
         assert [r["text"] for r in response.json()["results"]] == ["fintech"]
 
     def test_chinese_names_are_edited_in_the_admin(self, client, editor, section):
         client.force_login(editor)
-        for url in (f"/admin/articles/section/{section.pk}/change/",
-                    "/admin/articles/topic/add/", "/admin/articles/organisation/add/"):
+        for url in (
+            f"/admin/articles/section/{section.pk}/change/",
+            "/admin/articles/topic/add/",
+            "/admin/articles/organisation/add/",
+        ):
             response = client.get(url)
             assert "name_zh_hant" in response.context["adminform"].form.fields, url
 
-    def test_restoring_a_version_keeps_the_current_translation(self, client, editor, make_article,
-                                                               section):
+    def test_restoring_a_version_keeps_the_current_translation(self, client, editor, make_article, section):
         from reversion.models import Version
 
         from .admin_forms import form_data
@@ -781,8 +850,9 @@ class TestAdmin:
         client.post(change, form_data(client.get(change), title="First edit"))
         chinese = make_article(language="zh-hant", translation=english)
         client.post(change, form_data(client.get(change), title="Second edit"))
-        first = next(v for v in Version.objects.get_for_object(english)
-                     if v.field_dict["title"] == "First edit")
+        first = next(
+            v for v in Version.objects.get_for_object(english) if v.field_dict["title"] == "First edit"
+        )
         revision = f"/admin/articles/article/{english.pk}/history/{first.pk}/"
         response = client.post(revision, form_data(client.get(revision)))
         assert response.status_code == 302
@@ -797,23 +867,26 @@ class TestAdmin:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("n", [1, 20])
-def test_chinese_pages_query_count_does_not_grow(client, make_article, section, settings, n,
-                                                 django_assert_max_num_queries):
+def test_chinese_pages_query_count_does_not_grow(
+    client, make_article, section, settings, n, django_assert_max_num_queries
+):
     """As test_views' bounds, in Chinese, with every story in both languages."""
     from .test_views import MAX_QUERIES
 
     settings.ARTICLES_PER_PAGE = n
     topic = Topic.objects.create(name="shared topic", name_zh_hant="共同主題")
-    organisation = Organisation.objects.create(name="Shared Org", name_zh_hant="共同機構",
-                                               kind="government")
+    organisation = Organisation.objects.create(name="Shared Org", name_zh_hant="共同機構", kind="government")
     author = Author.objects.create(name="Shared", slug="shared")
     first = None
     for i in range(n):
-        english = make_article(topics=[topic, f"topic {i}"], organisations=[organisation],
-                               authors=[author])
-        chinese = make_article(language="zh-hant", translation=english,
-                               topics=[topic, f"話題 {i}"], organisations=[organisation],
-                               authors=[author])
+        english = make_article(topics=[topic, f"topic {i}"], organisations=[organisation], authors=[author])
+        chinese = make_article(
+            language="zh-hant",
+            translation=english,
+            topics=[topic, f"話題 {i}"],
+            organisations=[organisation],
+            authors=[author],
+        )
         first = first or chinese
     with translation.override("zh-hant"):
         urls = {
@@ -935,16 +1008,21 @@ def test_compile_translations_command(tmp_path, settings):
 # What makemessages extracts, without GNU gettext: gettext calls in the Python (ast) and in
 # the templates (Django's own templatize turns {% translate %} into gettext calls).
 GETTEXT_CALLS = {
-    "_": ("msgid",), "gettext": ("msgid",), "gettext_lazy": ("msgid",),
-    "gettext_noop": ("msgid",), "ngettext": ("msgid", "plural"),
-    "ngettext_lazy": ("msgid", "plural"), "pgettext": ("context", "msgid"),
+    "_": ("msgid",),
+    "gettext": ("msgid",),
+    "gettext_lazy": ("msgid",),
+    "gettext_noop": ("msgid",),
+    "ngettext": ("msgid", "plural"),
+    "ngettext_lazy": ("msgid", "plural"),
+    "pgettext": ("context", "msgid"),
     "pgettext_lazy": ("context", "msgid"),
-    "npgettext": ("context", "msgid", "plural"), "npgettext_lazy": ("context", "msgid", "plural"),
+    "npgettext": ("context", "msgid", "plural"),
+    "npgettext_lazy": ("context", "msgid", "plural"),
 }
 
 
 def _message(name, strings):
-    parts = dict(zip(GETTEXT_CALLS[name], strings))
+    parts = dict(zip(GETTEXT_CALLS[name], strings, strict=False))  # trailing args are optional
     return parts.get("context"), parts["msgid"], parts.get("plural")
 
 
@@ -958,16 +1036,17 @@ def python_messages(path):
             continue
         count = len(GETTEXT_CALLS[name])
         args = node.args[:count]
-        if len(args) == count and all(
-            isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args
-        ):
+        if len(args) == count and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
             yield _message(name, [a.value for a in args])
 
 
 def template_messages(path):
     code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
-    tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline)
-              if t.type in (tokenize.NAME, tokenize.OP, tokenize.STRING)]
+    tokens = [
+        t
+        for t in tokenize.generate_tokens(io.StringIO(code).readline)
+        if t.type in (tokenize.NAME, tokenize.OP, tokenize.STRING)
+    ]
     for i, token in enumerate(tokens):
         if token.type != tokenize.NAME or token.string not in GETTEXT_CALLS:
             continue
@@ -989,10 +1068,17 @@ def template_messages(path):
 
 def used_messages():
     sources = [
-        path for folder in ("articles", "hkai_site") for path in (BASE / folder).rglob("*.py")
+        path
+        for folder in (*settings.PROJECT_APPS, "hkai_site")
+        for path in (BASE / folder).rglob("*.py")
         if "migrations" not in path.parts
     ]
-    templates = [p for p in (BASE / "templates").rglob("*") if p.suffix in (".html", ".txt")]
+    templates = [
+        p
+        for folder in (BASE / "templates", *(BASE / app / "templates" for app in settings.PROJECT_APPS))
+        for p in folder.rglob("*")
+        if p.suffix in (".html", ".txt")
+    ]
     found = {}
     for path in sources:
         for message in python_messages(path):
@@ -1035,21 +1121,39 @@ def chinese_newsroom(make_article, section, settings):
     section = Section.objects.create(name="Startups", slug="startups", name_zh_hant="初創企業")
     topic = Topic.objects.create(name="fintech", name_zh_hant="金融科技")
     organisation = Organisation.objects.create(
-        name="Cyberport", name_zh_hant="數碼港", kind=Organisation.Kind.INCUBATOR,
+        name="Cyberport",
+        name_zh_hant="數碼港",
+        kind=Organisation.Kind.INCUBATOR,
         website="https://www.cyberport.hk",
     )
-    authors = [Author.objects.create(name="陳大文", slug="chan"),
-               Author.objects.create(name="黃小明", slug="wong")]
+    authors = [
+        Author.objects.create(name="陳大文", slug="chan"),
+        Author.objects.create(name="黃小明", slug="wong"),
+    ]
     first = make_article(
-        title="數碼港初創企業", slug="數碼港初創企業", language="zh-hant", section=section,
-        standfirst="金融科技初創企業。", body="## 小標題\n\n內文。", featured=True,
-        topics=[topic], organisations=[organisation], authors=authors,
+        title="數碼港初創企業",
+        slug="數碼港初創企業",
+        language="zh-hant",
+        section=section,
+        standfirst="金融科技初創企業。",
+        body="## 小標題\n\n內文。",
+        featured=True,
+        topics=[topic],
+        organisations=[organisation],
+        authors=authors,
         published_at=timezone.now() - timedelta(days=3),
     )
     make_article(
-        title="銀行採用人工智能", slug="銀行採用人工智能", language="zh-hant", section=section,
-        standfirst="風險管理。", body="內文。", topics=[topic], organisations=[organisation],
-        authors=authors, published_at=timezone.now() - timedelta(days=1),
+        title="銀行採用人工智能",
+        slug="銀行採用人工智能",
+        language="zh-hant",
+        section=section,
+        standfirst="風險管理。",
+        body="內文。",
+        topics=[topic],
+        organisations=[organisation],
+        authors=authors,
+        published_at=timezone.now() - timedelta(days=1),
     )
     # An updated article shows its update date too.
     Article.objects.filter(pk=first.pk).update(updated_at=timezone.now())

@@ -1,5 +1,6 @@
 """Migrations: the models and the migrations agree, and every articles migration can be
 undone and redone (so a bad deploy can be rolled back with `migrate articles <previous>`)."""
+
 import io
 
 import pytest
@@ -47,10 +48,12 @@ def test_every_articles_migration_is_reversible():
     assert Group.objects.get(name=EDITORS).permissions.filter(codename="publish_article").exists()
     # The schema works: the publication rule runs against the rebuilt tables.
     section = Section.objects.create(name="Research", slug="research")
-    article = Article.objects.create(title="Back", slug="back", body="x", section=section,
-                                     status=Article.Status.PUBLISHED)
+    article = Article.objects.create(
+        title="Back", slug="back", body="x", section=section, status=Article.Status.PUBLISHED
+    )
     article.topics.add("香港AI")
     assert list(Article.objects.published()) == [article]
-    assert MigrationExecutor(connection).migration_plan(
-        MigrationExecutor(connection).loader.graph.leaf_nodes()
-    ) == []
+    assert (
+        MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        == []
+    )

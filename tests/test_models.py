@@ -89,7 +89,8 @@ class TestTags:
         make_article(topics=["privacy"], organisations=["ASTRI"])
         make_article(topics=["privacy"], organisations=["ASTRI"], status=Article.Status.DRAFT)
         make_article(
-            topics=["privacy"], organisations=["ASTRI"],
+            topics=["privacy"],
+            organisations=["ASTRI"],
             published_at=timezone.now() + timedelta(days=1),
         )
         make_article(topics=["draft-only"], status=Article.Status.DRAFT)

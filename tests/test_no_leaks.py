@@ -6,6 +6,7 @@ organisations that only they use). An anonymous reader crawls every page reachab
 home page, plus the feeds, sitemap, robots.txt, searches for the markers and the hidden tags'
 own pages; no marker may appear anywhere.
 """
+
 from datetime import timedelta
 from urllib.parse import quote, urlencode
 
@@ -48,8 +49,10 @@ def newsroom(db, make_article, section):
     research = Section.objects.create(name="Research", slug="research")
     published = [
         make_article(
-            title=f"Published story {n}", section=research if n % 2 else section,
-            topics=["fintech", f"public topic {n % 3}"], organisations=["HKSTP", f"Public org {n % 2}"],
+            title=f"Published story {n}",
+            section=research if n % 2 else section,
+            topics=["fintech", f"public topic {n % 3}"],
+            organisations=["HKSTP", f"Public org {n % 2}"],
         )
         for n in range(15)
     ]
@@ -61,9 +64,11 @@ def newsroom(db, make_article, section):
         for n in range(3):
             markers = HiddenArticle(kind, n)
             article = make_article(
-                title=f"{markers.title} harbour plan", slug=markers.slug,
+                title=f"{markers.title} harbour plan",
+                slug=markers.slug,
                 standfirst=f"The {markers.standfirst} standfirst.",
-                body=f"Secret body with {markers.body} inside.", featured=True,
+                body=f"Secret body with {markers.body} inside.",
+                featured=True,
                 section=research if n == 1 else section,
                 # Shared tags too, so counts and related articles of public tags are tested.
                 topics=["fintech", "public topic 1", markers.topic],
@@ -143,8 +148,11 @@ def test_no_marker_in_directories_tag_pages_articles_and_search(client, newsroom
             assert leaks_in(response_text(response), markers, ignore=[query]) == [], query
             checked += 1
         for _article, hidden in newsroom["hidden"]:
-            for param, value in (("topic", hidden.topic), ("topic", "fintech"),
-                                 ("organisation", hidden.organisation)):
+            for param, value in (
+                ("topic", hidden.topic),
+                ("topic", "fintech"),
+                ("organisation", hidden.organisation),
+            ):
                 slug = (Topic if param == "topic" else Organisation).objects.get(name=value).slug
                 response = client.get(f"{search}?{param}={quote(slug)}")
                 assert response.status_code in (200, 400, 404), (param, value)
@@ -173,8 +181,11 @@ def test_feeds_announced_by_pages_leak_nothing(client, newsroom):
     for url in list_urls() + object_urls(*Topic.objects.all(), *Organisation.objects.all()):
         response = client.get(url)
         if response.status_code == 200:
-            feeds |= {href for tag, href, rel in page_links(response_text(response))
-                      if tag == "link" and "alternate" in rel}
+            feeds |= {
+                href
+                for tag, href, rel in page_links(response_text(response))
+                if tag == "link" and "alternate" in rel
+            }
     if not feeds:
         pytest.skip("no page announces a feed on this branch yet (the readers' site adds them)")
     for feed in feeds:

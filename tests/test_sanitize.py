@@ -6,6 +6,7 @@ an organisation's website). Every public page, feed, the sitemap, search and the
 are fetched and parsed: nothing from content may become script, an event handler, a
 javascript:/data: URL, a style, or an iframe/object/embed.
 """
+
 from urllib.parse import urlencode
 
 import pytest
@@ -32,11 +33,11 @@ HOSTILE_TEMPLATES = [
     "<img src=x onerror=alert('{t}')>",
     "<svg onload=alert('{t}')>",
     "<svg><script>alert('{t}')</script></svg>",
-    '<a href="javascript:alert(\'{t}\')">click</a>',
-    '<a href="jav&#x09;ascript:alert(\'{t}\')">tab</a>',
-    '<a href="&#106;avascript:alert(\'{t}\')">entity</a>',
-    '<a href="  JaVaScRiPt:alert(\'{t}\')">case</a>',
-    '<a href="javascript&colon;alert(\'{t}\')">colon</a>',
+    "<a href=\"javascript:alert('{t}')\">click</a>",
+    "<a href=\"jav&#x09;ascript:alert('{t}')\">tab</a>",
+    "<a href=\"&#106;avascript:alert('{t}')\">entity</a>",
+    "<a href=\"  JaVaScRiPt:alert('{t}')\">case</a>",
+    "<a href=\"javascript&colon;alert('{t}')\">colon</a>",
     '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">{t}</a>',
     "<a href=\"vbscript:msgbox('{t}')\">vb</a>",
     "[markdown link](javascript:alert('{t}'))",
@@ -59,16 +60,16 @@ HOSTILE_TEMPLATES = [
     "&lt;script&gt;alert('{t}')&lt;/script&gt;",
     "<math><mi xlink:href=\"javascript:alert('{t}')\">m</mi></math>",
     "<base href=\"javascript:alert('{t}')//\">",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('{t}')\">",
-    "<a href=\"http://example.com\" onclick=\"alert('{t}')\">a real link</a>",
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(\'{t}\')">',
+    '<a href="http://example.com" onclick="alert(\'{t}\')">a real link</a>',
     "<!--<script>alert('{t}')</script>-->",
     "<noscript><p title=\"</noscript><img src=x onerror=alert('{t}')>\">",
     "<details open ontoggle=alert('{t}')>",
     "A paragraph\n{{: onclick=\"alert('{t}')\" }}",
-    "<img src=\"x\" srcset=\"javascript:alert('{t}') 1x\">",
+    '<img src="x" srcset="javascript:alert(\'{t}\') 1x">',
     "<template><script>alert('{t}')</script></template>",
     "<svg><a xlink:href=\"javascript:alert('{t}')\"><text>svg link</text></a></svg>",
-    "<a href=\"#\" style=\"position:fixed;top:0\">{t} overlay</a>",
+    '<a href="#" style="position:fixed;top:0">{t} overlay</a>',
     "{{% csrf_token %}}{{{{ request }}}} {t} template syntax",
     "\u202e{t} right-to-left override \u200b zero width \ufeff",
 ]
@@ -94,16 +95,29 @@ def test_rendering_keeps_what_editors_need():
     """Sanitizing must not cost the features articles use (so the tests above can't pass
     by rendering nothing)."""
     html = render_markdown(
-        "# Title\n\nSee [HKSTP](https://www.hkstp.org \"Science Park\"), [us](/about/), "
+        '# Title\n\nSee [HKSTP](https://www.hkstp.org "Science Park"), [us](/about/), '
         "[mail](mailto:news@example.com) and [a note](#note).\n\n"
         "![A chart](/media/chart.png)\n\n> quoted\n\n- one\n- two\n\n`code`\n\n"
         "| a | b |\n|---|---|\n| 1 | 2 |\n\n**bold** *em* 香港人工智能"
     )
     for expected in (
-        "<h2>Title</h2>", 'href="https://www.hkstp.org"', 'title="Science Park"', 'href="/about/"',
-        'href="mailto:news@example.com"', 'href="#note"', 'src="/media/chart.png"', 'alt="A chart"',
-        "<blockquote>", "<li>two</li>", "<code>code</code>", "<table>", "<td>2</td>",
-        "<strong>bold</strong>", "<em>em</em>", "香港人工智能", 'rel="noopener noreferrer"',
+        "<h2>Title</h2>",
+        'href="https://www.hkstp.org"',
+        'title="Science Park"',
+        'href="/about/"',
+        'href="mailto:news@example.com"',
+        'href="#note"',
+        'src="/media/chart.png"',
+        'alt="A chart"',
+        "<blockquote>",
+        "<li>two</li>",
+        "<code>code</code>",
+        "<table>",
+        "<td>2</td>",
+        "<strong>bold</strong>",
+        "<em>em</em>",
+        "香港人工智能",
+        'rel="noopener noreferrer"',
     ):
         assert expected in html, expected
 
@@ -111,21 +125,24 @@ def test_rendering_keeps_what_editors_need():
 @pytest.fixture
 def hostile_site(db, django_user_model):
     """Every editor-controlled text filled with the corpus; all articles published."""
-    section = Section.objects.create(
-        name=HOSTILE[0][:100], slug="hostile-section", description=HOSTILE_BODY
-    )
+    section = Section.objects.create(name=HOSTILE[0][:100], slug="hostile-section", description=HOSTILE_BODY)
     articles = []
     for n, payload in enumerate(HOSTILE):
         topic = Topic.objects.create(name=f"{payload[:90]} t{n}", description=payload)
         organisation = Organisation.objects.create(
-            name=f"{payload[:90]} o{n}", description=payload,
+            name=f"{payload[:90]} o{n}",
+            description=payload,
             website=f"javascript:alert('xss-{n:02d}')",  # the admin refuses this; code might not
         )
         author = Author.objects.create(name=payload[:120], slug=f"hostile-author-{n}", bio=payload)
         article = Article.objects.create(
-            title=payload[:200], slug=f"hostile-{n}", standfirst=payload[:500],
-            body=HOSTILE_BODY if n == 0 else payload, section=section,
-            status=Article.Status.PUBLISHED, featured=n == 0,
+            title=payload[:200],
+            slug=f"hostile-{n}",
+            standfirst=payload[:500],
+            body=HOSTILE_BODY if n == 0 else payload,
+            section=section,
+            status=Article.Status.PUBLISHED,
+            featured=n == 0,
         )
         article.topics.add(topic)
         article.organisations.add(organisation)
@@ -161,8 +178,9 @@ def search_urls(site):
 
 def test_no_page_runs_hostile_content(client, hostile_site):
     site = hostile_site
-    start = list_urls() + object_urls(site["section"], *site["articles"], *site["topics"],
-                                      *site["organisations"], *site["authors"])
+    start = list_urls() + object_urls(
+        site["section"], *site["articles"], *site["topics"], *site["organisations"], *site["authors"]
+    )
     pages = crawl(client, start + search_urls(site), limit=600)
     checked = 0
     for url, response in pages.items():
@@ -200,12 +218,12 @@ def test_admin_pages_show_hostile_content_inertly(client, hostile_site, editor):
     checked = 0
     for model in registered:
         info = (model._meta.app_label, model._meta.model_name)
-        urls = [reverse("admin:%s_%s_changelist" % info)]
+        urls = [reverse("admin:{}_{}_changelist".format(*info))]
         urls += [
-            reverse("admin:%s_%s_change" % info, args=[obj.pk])
+            reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
             for obj in model._default_manager.all()[:8]
         ]
-        urls.append(reverse("admin:%s_%s_changelist" % info) + "?" + urlencode({"q": HOSTILE[0]}))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)) + "?" + urlencode({"q": HOSTILE[0]}))
         for url in urls:
             response = client.get(url)
             if response.status_code == 403:
@@ -226,6 +244,7 @@ def test_organisation_website_must_be_a_web_address(db):
             model = Organisation
             fields = ["name", "slug", "kind", "website"]
 
-    form = OrganisationForm({"name": "Evil", "slug": "evil", "kind": "other",
-                             "website": "javascript:alert(1)"})
+    form = OrganisationForm(
+        {"name": "Evil", "slug": "evil", "kind": "other", "website": "javascript:alert(1)"}
+    )
     assert not form.is_valid() and "website" in form.errors

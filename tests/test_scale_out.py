@@ -6,6 +6,7 @@ bump the content generation in the shared Redis, exactly as an editor's save in 
 on any server would. Needs PostgreSQL (both servers must see the test database) and
 Redis; skipped otherwise.
 """
+
 import os
 import socket
 import subprocess
@@ -61,7 +62,11 @@ def wait_until_healthy(port, process, deadline=30):
 @pytest.fixture
 def shared_cache():
     prefix = f"hkai-scale-{uuid.uuid4().hex[:8]}"
-    redis_cache = {"BACKEND": "hkai_site.cache_backends.ReusingRedisCache", "LOCATION": TEST_REDIS_URL, "KEY_PREFIX": prefix}
+    redis_cache = {
+        "BACKEND": "hkai_site.cache_backends.ReusingRedisCache",
+        "LOCATION": TEST_REDIS_URL,
+        "KEY_PREFIX": prefix,
+    }
     with override_settings(CACHES={"default": redis_cache}):
         yield prefix
         cache.clear()
@@ -103,12 +108,17 @@ def app_servers(transactional_db, shared_cache, tmp_path):
         for _ in range(2):
             port = free_port()
             log = open(tmp_path / f"server-{port}.log", "w")
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-                cwd=ROOT, env={**env, "PORT": str(port)}, stdout=log, stderr=subprocess.STDOUT,
-            ))
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+                    cwd=ROOT,
+                    env={**env, "PORT": str(port)},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
             ports.append(port)
-        for port, process in zip(ports, processes):
+        for port, process in zip(ports, processes, strict=True):
             wait_until_healthy(port, process)
         yield ports
     finally:
@@ -126,16 +136,26 @@ def test_a_change_on_one_server_shows_on_every_server(app_servers):
     first, second = app_servers
     listing = reverse("reader:article_list")
     section = Section.objects.create(name="Government Initiatives", slug="government-initiatives")
-    Article.objects.create(title="Standing story", slug="standing-story", body="Body.", section=section,
-                           status=Article.Status.PUBLISHED)
+    Article.objects.create(
+        title="Standing story",
+        slug="standing-story",
+        body="Body.",
+        section=section,
+        status=Article.Status.PUBLISHED,
+    )
     for port in (first, second):  # warm both servers' view of the cache
         status, _, body = fetch(port, listing)
         assert status == 200 and "Standing story" in body
         assert fetch(port, listing)[1] == "HIT"
 
     # Published through the ORM here: a third server; its signals reach the shared Redis.
-    news = Article.objects.create(title="Breaking from Cyberport", slug="breaking", body="Body.",
-                                  section=section, status=Article.Status.PUBLISHED)
+    news = Article.objects.create(
+        title="Breaking from Cyberport",
+        slug="breaking",
+        body="Body.",
+        section=section,
+        status=Article.Status.PUBLISHED,
+    )
     for port in (second, first):
         status, state, body = fetch(port, listing)
         assert state == "MISS" and "Breaking from Cyberport" in body

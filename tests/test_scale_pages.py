@@ -2,6 +2,7 @@
 it shows a reader something stale or unpublished: tag counts and listing totals computed
 once per content generation, paginated directories, deep pages fetched ids first,
 related articles ranked among the nearest in time."""
+
 import re
 from datetime import timedelta
 from unittest import mock
@@ -14,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reader import views
-from pagecache.fragments import LOCAL_VALUES
 from articles.models import Article, Organisation, Topic
+from pagecache.fragments import LOCAL_VALUES
+from reader import views
 from reader.pagination import ArticlePaginator
 from reader.related import related_articles
 
@@ -34,7 +35,6 @@ def fragment_cache(request):
         LOCAL_VALUES.clear()
         yield request.param
         cache.clear()
-
 
 
 def html(response):
@@ -56,8 +56,11 @@ class TestCountsPerGeneration:
     ):
         with commit():
             make_article(topics=["fintech"], organisations=["ASTRI"])
-        for url in (reverse("reader:home"), reverse("reader:topic_list"),
-                    reverse("reader:organisation_list")):
+        for url in (
+            reverse("reader:home"),
+            reverse("reader:topic_list"),
+            reverse("reader:organisation_list"),
+        ):
             client.get(url)
             with CaptureQueriesContext(connection) as queries:
                 html(client.get(url))
@@ -76,12 +79,15 @@ class TestCountsPerGeneration:
         when = timezone.now() + timedelta(hours=1)
         with commit():
             make_article(topics=["public topic"], organisations=["Public Org"])
-            make_article(topics=["public topic", "draft topic"], organisations=["Draft Org"],
-                         status=Article.Status.DRAFT)
-            make_article(topics=["public topic", "embargoed topic"], organisations=["Embargo Org"],
-                         published_at=when)
-        urls = [reverse("reader:home"), reverse("reader:topic_list"),
-                reverse("reader:organisation_list")]
+            make_article(
+                topics=["public topic", "draft topic"],
+                organisations=["Draft Org"],
+                status=Article.Status.DRAFT,
+            )
+            make_article(
+                topics=["public topic", "embargoed topic"], organisations=["Embargo Org"], published_at=when
+            )
+        urls = [reverse("reader:home"), reverse("reader:topic_list"), reverse("reader:organisation_list")]
         for _ in range(2):  # computed, then from the cache
             for url in urls:
                 page = html(client.get(url))
@@ -147,7 +153,9 @@ class TestDirectories:
     def test_organisations_are_grouped_by_kind_across_pages(self, client, make_article, monkeypatch):
         monkeypatch.setattr(views.OrganisationListView, "paginate_by", 2)
         government = [Organisation.objects.create(name=f"Bureau {n}", kind="government") for n in range(3)]
-        university = [Organisation.objects.create(name=f"University {n}", kind="university") for n in range(2)]
+        university = [
+            Organisation.objects.create(name=f"University {n}", kind="university") for n in range(2)
+        ]
         make_article(organisations=government + university)
         url = reverse("reader:organisation_list")
         first, second = html(client.get(url)), html(client.get(url, {"page": 2}))
@@ -158,14 +166,17 @@ class TestDirectories:
         # The jump list names every kind and links to the page where it starts.
         jump = first.split('class="jump-list"')[1].split("</nav>")[0]
         assert re.findall(r'href="([^"]*)">([^<]+)</a>', jump) == [
-            ("#kind-1", "Government body"), ("?page=2#kind-3", "University"),
+            ("#kind-1", "Government body"),
+            ("?page=2#kind-3", "University"),
         ]
 
-    def test_directory_query_count_is_fixed(self, fragment_cache, client, make_article,
-                                            django_assert_max_num_queries):
+    def test_directory_query_count_is_fixed(
+        self, fragment_cache, client, make_article, django_assert_max_num_queries
+    ):
         for n in range(2):
-            make_article(topics=[f"t{n}-{i}" for i in range(10)],
-                         organisations=[f"Org {n}-{i}" for i in range(5)])
+            make_article(
+                topics=[f"t{n}-{i}" for i in range(10)], organisations=[f"Org {n}-{i}" for i in range(5)]
+            )
             for url in (reverse("reader:topic_list"), reverse("reader:organisation_list")):
                 client.get(url)
                 # The page's tags and the navigation; the counts come from the cache.
@@ -181,8 +192,9 @@ def test_deep_pages_fetch_ids_first_and_keep_the_order(client, make_article, set
     settings.ARTICLES_PER_PAGE = 2
     when = timezone.now() - timedelta(days=1)
     # Ties on the publication time are ordered by id, as on every listing.
-    articles = [make_article(title=f"Story {n}", published_at=when - timedelta(hours=n // 2))
-                for n in range(7)]
+    articles = [
+        make_article(title=f"Story {n}", published_at=when - timedelta(hours=n // 2)) for n in range(7)
+    ]
     make_article(title="Draft story", status=Article.Status.DRAFT)
     url = reverse("reader:article_list")
 
@@ -219,11 +231,15 @@ def test_related_are_ranked_among_the_articles_nearest_in_time(make_article):
     fetched = Article.objects.for_listing().get(pk=article.pk)
     # Without a bound: the shared count ranks, newest first among equals.
     assert [a.title for a in related_articles(fetched)] == [
-        far_after.title, near_after.title, far_before.title, near_before.title,
+        far_after.title,
+        near_after.title,
+        far_before.title,
+        near_before.title,
     ]
     # One candidate on either side: the far ones are out, the ranking stays.
     assert [a.title for a in related_articles(fetched, candidates=2)] == [
-        near_after.title, near_before.title,
+        near_after.title,
+        near_before.title,
     ]
 
 
@@ -237,8 +253,9 @@ def test_bulk_publish_shows_on_the_next_anonymous_request(client, editor, make_a
     drafts = [make_article(title=f"Bulk draft {n}", status=Article.Status.DRAFT) for n in range(2)]
     reader = Client()
     url = reverse("reader:article_list")
-    with override_settings(CACHES={"default": BACKENDS["locmem"]}, PAGE_CACHE_ENABLED=True,
-                           FRAGMENT_CACHE_ENABLED=True):
+    with override_settings(
+        CACHES={"default": BACKENDS["locmem"]}, PAGE_CACHE_ENABLED=True, FRAGMENT_CACHE_ENABLED=True
+    ):
         cache.clear()
         LOCAL_VALUES.clear()
         assert "Bulk draft" not in html(reader.get(url))
@@ -267,8 +284,12 @@ def test_search_ranks_the_newest_matches_only(client, make_article, monkeypatch)
     now = timezone.now()
     oldest = make_article(title="Privacy rules", topics=["law"], published_at=now - timedelta(days=9))
     for n in range(4):
-        make_article(title=f"Story {n}", body="A word on privacy.", topics=["data"],
-                     published_at=now - timedelta(days=n))
+        make_article(
+            title=f"Story {n}",
+            body="A word on privacy.",
+            topics=["data"],
+            published_at=now - timedelta(days=n),
+        )
     make_article(title="Secret privacy", status=Article.Status.DRAFT)
     response = client.get(reverse("search:search"), {"q": "privacy"})
     page = html(response)
@@ -308,9 +329,7 @@ def test_search_count_and_facets_once_per_generation(fragment_cache, client, mak
 
 @pytest.mark.django_db
 class TestArticlePageData:
-    def test_readers_get_the_article_once_per_generation(
-        self, fragment_cache, client, make_article, commit
-    ):
+    def test_readers_get_the_article_once_per_generation(self, fragment_cache, client, make_article, commit):
         with commit():
             article = make_article(title="First headline", topics=["robotics"])
             make_article(title="Kindred", topics=["robotics"])

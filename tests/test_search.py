@@ -1,6 +1,7 @@
 """Search (articles/search.py, SearchView): tags combine with AND, words are ranked, Chinese
 works, facets count published articles only, bad input gets a normal page. Every test runs
 on whichever database DATABASE_URL names; .ci/run runs the suite on SQLite and PostgreSQL."""
+
 import random
 import string
 from datetime import timedelta
@@ -9,11 +10,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.db import connection
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles.models import Article, Section
 from search.query import clean_query, parse_terms
@@ -21,9 +22,7 @@ from search.search import ArticleSearch
 from search.views import SearchView
 
 SEARCH_URL = reverse("search:search")
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL indexes"
-)
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL indexes")
 
 
 def search(client, *pairs, **params):
@@ -57,22 +56,25 @@ def newsroom(make_article, section):
     """Published articles with overlapping tags, plus a draft and a scheduled article that
     carry every tag and every word: they must never show."""
     research = Section.objects.create(name="Research", slug="research")
-    everything = dict(
-        topics=["fintech", "香港AI", "smart city"],
-        organisations=["ASTRI", "HKMA"],
-        section=research,
-        title="Fintech smart city 香港AI draft",
-        body="fintech smart city 香港 智慧城市",
-    )
+    everything = {
+        "topics": ["fintech", "香港AI", "smart city"],
+        "organisations": ["ASTRI", "HKMA"],
+        "section": research,
+        "title": "Fintech smart city 香港AI draft",
+        "body": "fintech smart city 香港 智慧城市",
+    }
     make_article(status=Article.Status.DRAFT, **everything)
     make_article(published_at=timezone.now() + timedelta(days=1), **everything)
     return {
         "all_three": make_article(
-            title="All three topics", topics=["fintech", "香港AI", "smart city"],
-            organisations=["ASTRI"], section=research,
+            title="All three topics",
+            topics=["fintech", "香港AI", "smart city"],
+            organisations=["ASTRI"],
+            section=research,
         ),
         "two": make_article(
-            title="Fintech and Hong Kong AI", topics=["fintech", "香港AI"],
+            title="Fintech and Hong Kong AI",
+            topics=["fintech", "香港AI"],
             organisations=["ASTRI", "HKMA"],
         ),
         "fintech": make_article(title="Fintech only", topics=["fintech"], organisations=["HKMA"]),
@@ -138,7 +140,10 @@ class TestTagFilters:
     def test_no_criteria_lists_latest_published(self, client, newsroom):
         response = search(client)
         assert titles(response) == [
-            "All three topics", "Fintech and Hong Kong AI", "Fintech only", "No tags at all",
+            "All three topics",
+            "Fintech and Hong Kong AI",
+            "Fintech only",
+            "No tags at all",
         ]
 
 
@@ -175,8 +180,13 @@ class TestFacets:
 
     def test_facet_links_add_a_filter_and_keep_the_others(self, client, newsroom):
         response = search(client, topic="fintech", q="fintech")
-        item = next(i for f in response.context["facets"] if f.kind.param == "org" for i in f.items
-                    if i.slug == "astri")
+        item = next(
+            i
+            for f in response.context["facets"]
+            if f.kind.param == "org"
+            for i in f.items
+            if i.slug == "astri"
+        )
         assert sorted(query_pairs(item.add_url)) == [("org", "astri"), ("q", "fintech"), ("topic", "fintech")]
         followed = client.get(item.add_url)
         assert titles(followed) == ["Fintech and Hong Kong AI"]
@@ -201,11 +211,14 @@ class TestActiveFilters:
         filters = {(f.kind.param, f.value): f.remove_url for f in response.context["active_filters"]}
         assert set(filters) == {("topic", "fintech"), ("topic", "香港ai"), ("org", "astri")}
         assert sorted(query_pairs(filters[("topic", "fintech")])) == [
-            ("org", "astri"), ("q", "topics"), ("topic", "香港ai"),
+            ("org", "astri"),
+            ("q", "topics"),
+            ("topic", "香港ai"),
         ]
         followed = client.get(filters[("org", "astri")])
         assert [(f.kind.param, f.value) for f in followed.context["active_filters"]] == [
-            ("topic", "fintech"), ("topic", "香港ai"),
+            ("topic", "fintech"),
+            ("topic", "香港ai"),
         ]
         content = response.content.decode()
         for url in filters.values():
@@ -239,10 +252,15 @@ class TestWords:
         # The body-only article is newer: rank, not date, must put the title match first.
         make_article(title="Robotics in Hong Kong", published_at=timezone.now() - timedelta(days=3))
         make_article(title="Unrelated", body="Something about robotics.", published_at=timezone.now())
-        make_article(title="Also unrelated", standfirst="Robotics again.",
-                     published_at=timezone.now() - timedelta(days=1))
+        make_article(
+            title="Also unrelated",
+            standfirst="Robotics again.",
+            published_at=timezone.now() - timedelta(days=1),
+        )
         assert titles(search(client, q="robotics")) == [
-            "Robotics in Hong Kong", "Also unrelated", "Unrelated",
+            "Robotics in Hong Kong",
+            "Also unrelated",
+            "Unrelated",
         ]
 
     def test_excluded_word_and_phrase(self, client, make_article):
@@ -256,7 +274,8 @@ class TestWords:
         make_article(title="Satellites above")
         make_article(title="Nothing here")
         assert sorted(titles(search(client, q="drones or satellites"))) == [
-            "Drones over Victoria Harbour", "Satellites above",
+            "Drones over Victoria Harbour",
+            "Satellites above",
         ]
 
     def test_stopwords_alone_do_not_empty_the_results(self, client, make_article):
@@ -270,7 +289,8 @@ class TestWords:
     def test_words_and_tags_together(self, client, newsroom, make_article):
         make_article(title="Fintech without topics")
         assert titles(search(client, q="fintech", topic="fintech")) == [
-            "Fintech and Hong Kong AI", "Fintech only",
+            "Fintech and Hong Kong AI",
+            "Fintech only",
         ]
 
 
@@ -283,8 +303,9 @@ class TestChinese:
         assert titles(search(client, q="應用")) == ["香港AI的發展"]
 
     def test_chinese_words_combine_with_and_and_rank_title_first(self, client, make_article):
-        make_article(title="智慧城市藍圖", body="政府公布香港的計劃。",
-                     published_at=timezone.now() - timedelta(days=2))
+        make_article(
+            title="智慧城市藍圖", body="政府公布香港的計劃。", published_at=timezone.now() - timedelta(days=2)
+        )
         make_article(title="Smart city", standfirst="香港推動智慧城市發展", published_at=timezone.now())
         make_article(title="只有香港", body="沒有別的。")
         assert titles(search(client, q="智慧城市 香港")) == ["智慧城市藍圖", "Smart city"]
@@ -317,10 +338,10 @@ BAD_INPUT = [
     {"q": "x" * 10_000},
     {"q": "香港" * 5_000},
     {"q": "'; DROP TABLE articles_article; --"},
-    {"q": "\" OR 1=1 --", "topic": "' OR '1'='1"},
+    {"q": '" OR 1=1 --', "topic": "' OR '1'='1"},
     {"q": "<script>alert(1)</script>", "org": "<img src=x onerror=alert(1)>"},
     {"section": "<b>bold</b>"},
-    {"q": "& | ! ( ) : * <-> \\ \"\" - -- or OR"},
+    {"q": '& | ! ( ) : * <-> \\ "" - -- or OR'},
     {"q": '"unterminated phrase'},
     {"q": "-"},
     {"q": "the and of"},
@@ -401,8 +422,13 @@ class TestPage:
     def test_result_shows_title_standfirst_section_date_topics(self, client, make_article):
         article = make_article(title="Shown", standfirst="The standfirst.", topics=["AI ethics"])
         content = search(client).content.decode()
-        for text in ["Shown", "The standfirst.", article.section.name, "AI ethics",
-                     timezone.localtime(article.published_at).strftime("%Y-%m-%d")]:
+        for text in [
+            "Shown",
+            "The standfirst.",
+            article.section.name,
+            "AI ethics",
+            timezone.localtime(article.published_at).strftime("%Y-%m-%d"),
+        ]:
             assert text in content
 
     def test_no_inline_script_or_style(self, client, newsroom):
@@ -416,24 +442,33 @@ class TestPage:
         response = search(client, ("topic", "fintech"), ("topic", "香港ai"), q="paged")
         next_url = response.context["next_page_url"]
         assert sorted(query_pairs(next_url)) == [
-            ("page", "2"), ("q", "paged"), ("topic", "fintech"), ("topic", "香港ai"),
+            ("page", "2"),
+            ("q", "paged"),
+            ("topic", "fintech"),
+            ("topic", "香港ai"),
         ]
         assert next_url.replace("&", "&amp;") in response.content.decode()
         second = client.get(next_url)
         assert second.context["page_obj"].number == 2
         assert titles(second) == ["Paged fintech 2", "Paged fintech 3"]
         assert sorted(query_pairs(second.context["previous_page_url"])) == [
-            ("q", "paged"), ("topic", "fintech"), ("topic", "香港ai"),
+            ("q", "paged"),
+            ("topic", "fintech"),
+            ("topic", "香港ai"),
         ]
 
 
 @pytest.mark.django_db
 class TestQueryCount:
-    @pytest.mark.parametrize("params", [
-        {},
-        {"q": "fintech"},
-        {"q": "香港 fintech", "topic": ["fintech", "香港ai"], "org": "astri", "section": "research"},
-    ], ids=["browse", "words", "everything"])
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {},
+            {"q": "fintech"},
+            {"q": "香港 fintech", "topic": ["fintech", "香港ai"], "org": "astri", "section": "research"},
+        ],
+        ids=["browse", "words", "everything"],
+    )
     def test_flat_from_one_to_thirty_results(
         self, client, make_article, monkeypatch, params, django_assert_max_num_queries
     ):
@@ -443,7 +478,9 @@ class TestQueryCount:
         def add(n):
             for _ in range(n):
                 make_article(
-                    title="香港 fintech", section=research, topics=["fintech", "香港AI", "extra"],
+                    title="香港 fintech",
+                    section=research,
+                    topics=["fintech", "香港AI", "extra"],
                     organisations=["ASTRI", "HKMA"],
                 )
 
@@ -516,8 +553,12 @@ class TestPostgreSQLIndexes:
 
         Article.objects.bulk_create(
             Article(
-                title=text(6), slug=f"bulk-{n}", section=section, standfirst=text(20),
-                body=text(100), status=Article.Status.PUBLISHED,
+                title=text(6),
+                slug=f"bulk-{n}",
+                section=section,
+                standfirst=text(20),
+                body=text(100),
+                status=Article.Status.PUBLISHED,
                 published_at=timezone.now() - timedelta(minutes=n),
             )
             for n in range(300)

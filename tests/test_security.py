@@ -1,5 +1,6 @@
 """Production settings, security headers, the Content Security Policy, login throttling, the
 admin's address and upload limits. SECURITY.md says what each test defends."""
+
 import json
 import os
 import re
@@ -53,8 +54,12 @@ def settings_in_subprocess(names, **env):
         f"print(json.dumps({{n: str(getattr(settings, n)) for n in {names!r}}}))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=production_env(**env),
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=production_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -73,8 +78,11 @@ class TestProductionSettings:
     def test_check_deploy_is_clean_with_debug_off(self):
         result = subprocess.run(
             [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-            cwd=BASE_DIR, env=production_env(DJANGO_DEBUG="0"),
-            capture_output=True, text=True, timeout=120,
+            cwd=BASE_DIR,
+            env=production_env(DJANGO_DEBUG="0"),
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.returncode == 0, result.stdout + result.stderr
         assert "no issues" in result.stdout + result.stderr
@@ -85,7 +93,9 @@ class TestProductionSettings:
             [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
             cwd=BASE_DIR,
             env=production_env(DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SECURE_COOKIES="0"),
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.returncode != 0
         output = result.stdout + result.stderr
@@ -93,10 +103,21 @@ class TestProductionSettings:
 
     def test_production_defaults(self):
         values = settings_in_subprocess(
-            ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
-             "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
-             "SECURE_PROXY_SSL_HEADER", "X_FRAME_OPTIONS", "ADMIN_URL", "AXES_FAILURE_LIMIT",
-             "AXES_COOLOFF_TIME", "TRUSTED_PROXY_COUNT", "MAX_IMAGE_MB"],
+            [
+                "SECURE_SSL_REDIRECT",
+                "SECURE_HSTS_SECONDS",
+                "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+                "SECURE_HSTS_PRELOAD",
+                "SESSION_COOKIE_SECURE",
+                "CSRF_COOKIE_SECURE",
+                "SECURE_PROXY_SSL_HEADER",
+                "X_FRAME_OPTIONS",
+                "ADMIN_URL",
+                "AXES_FAILURE_LIMIT",
+                "AXES_COOLOFF_TIME",
+                "TRUSTED_PROXY_COUNT",
+                "MAX_IMAGE_MB",
+            ],
         )
         assert values == {
             "SECURE_SSL_REDIRECT": "True",
@@ -116,12 +137,24 @@ class TestProductionSettings:
 
     def test_environment_switches(self):
         values = settings_in_subprocess(
-            ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "ADMIN_URL",
-             "AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "TRUSTED_PROXY_COUNT", "MAX_IMAGE_MB"],
-            DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SECURE_HSTS_SECONDS="3600",
-            DJANGO_SECURE_COOKIES="0", DJANGO_ADMIN_URL=" /back-office",
-            DJANGO_LOGIN_FAILURE_LIMIT="3", DJANGO_LOGIN_COOLOFF_MINUTES="2",
-            DJANGO_TRUSTED_PROXY_COUNT="1", DJANGO_MAX_IMAGE_MB="2",
+            [
+                "SECURE_SSL_REDIRECT",
+                "SECURE_HSTS_SECONDS",
+                "SESSION_COOKIE_SECURE",
+                "ADMIN_URL",
+                "AXES_FAILURE_LIMIT",
+                "AXES_COOLOFF_TIME",
+                "TRUSTED_PROXY_COUNT",
+                "MAX_IMAGE_MB",
+            ],
+            DJANGO_SECURE_SSL_REDIRECT="0",
+            DJANGO_SECURE_HSTS_SECONDS="3600",
+            DJANGO_SECURE_COOKIES="0",
+            DJANGO_ADMIN_URL=" /back-office",
+            DJANGO_LOGIN_FAILURE_LIMIT="3",
+            DJANGO_LOGIN_COOLOFF_MINUTES="2",
+            DJANGO_TRUSTED_PROXY_COUNT="1",
+            DJANGO_MAX_IMAGE_MB="2",
         )
         assert values == {
             "SECURE_SSL_REDIRECT": "False",
@@ -137,7 +170,8 @@ class TestProductionSettings:
     def test_debug_stays_comfortable_for_development(self):
         values = settings_in_subprocess(
             ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE"],
-            DJANGO_DEBUG="1", DJANGO_SECRET_KEY="",
+            DJANGO_DEBUG="1",
+            DJANGO_SECRET_KEY="",
         )
         assert values == {
             "SECURE_SSL_REDIRECT": "False",
@@ -167,13 +201,12 @@ class TestHTTPS:
         assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
-    def test_session_and_csrf_cookies_are_secure_and_session_cookie_is_httponly(
-        self, client, editor
-    ):
+    def test_session_and_csrf_cookies_are_secure_and_session_cookie_is_httponly(self, client, editor):
         response = client.get(reverse("admin:login"))
         assert response.cookies["csrftoken"]["secure"] is True
         response = client.post(
-            reverse("admin:login"), {"username": "editor", "password": PASSWORD},
+            reverse("admin:login"),
+            {"username": "editor", "password": PASSWORD},
             REMOTE_ADDR="10.1.0.1",
         )
         assert response.status_code == 302
@@ -187,12 +220,12 @@ def admin_urls_for(user):
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
         if model_admin.has_view_permission(_request_for(user)):
-            urls.append(reverse("admin:%s_%s_changelist" % info))
+            urls.append(reverse("admin:{}_{}_changelist".format(*info)))
             first = model._default_manager.first()
             if first is not None:
-                urls.append(reverse("admin:%s_%s_change" % info, args=[first.pk]))
+                urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
         if model_admin.has_add_permission(_request_for(user)):
-            urls.append(reverse("admin:%s_%s_add" % info))
+            urls.append(reverse("admin:{}_{}_add".format(*info)))
     return urls
 
 
@@ -208,9 +241,7 @@ class TestContentSecurityPolicy:
         response = client.get(reverse("reader:home"))
         assert parse_csp(response["Content-Security-Policy"]) == EXPECTED_CSP
 
-    def test_every_public_page_sends_the_policy(
-        self, client, make_article, organisation, topic, section
-    ):
+    def test_every_public_page_sends_the_policy(self, client, make_article, organisation, topic, section):
         article = make_article(topics=[topic], organisations=[organisation])
         urls = list_urls() + object_urls(article, organisation, topic, section)
         assert len(urls) >= 8
@@ -243,16 +274,21 @@ class TestContentSecurityPolicy:
 
     def test_templates_have_no_inline_script_handlers_or_styles(self):
         """What the policy would block must not be written in the first place."""
-        inline_script = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(ld\+)?json\")[^>]*>", re.I)
+        inline_script = re.compile(
+            r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(ld\+)?json\")[^>]*>", re.I
+        )
         handler = re.compile(r"\son\w+\s*=", re.I)
         offences = []
-        templates = sorted((BASE_DIR / "templates").rglob("*.html"))
+        folders = [BASE_DIR / "templates", *(BASE_DIR / app / "templates" for app in settings.PROJECT_APPS)]
+        templates = sorted(path for folder in folders for path in folder.rglob("*.html"))
         assert templates
         for path in templates:
             text = path.read_text(encoding="utf-8")
             for pattern, what in (
-                (inline_script, "inline <script>"), (handler, "on* handler"),
-                (re.compile(r"style=\"", re.I), "style attribute"), (re.compile(r"<style", re.I), "<style>"),
+                (inline_script, "inline <script>"),
+                (handler, "on* handler"),
+                (re.compile(r"style=\"", re.I), "style attribute"),
+                (re.compile(r"<style", re.I), "<style>"),
                 (re.compile(r"javascript:", re.I), "javascript: URL"),
             ):
                 if pattern.search(text):
@@ -262,27 +298,37 @@ class TestContentSecurityPolicy:
     def test_scanner_finds_what_it_looks_for(self):
         """The page checker used above and in test_sanitize.py catches each kind of problem."""
         hostile = [
-            "<script>alert(1)</script>", "<p onclick='x()'>", "<p style='color:red'>",
-            "<a href=' jav&#x09;ascript:alert(1)'>", "<img src='data:image/png;base64,AA'>",
-            "<iframe src='/'></iframe>", "<object data='/x'></object>", "<svg><set attributeName='href'></svg>",
+            "<script>alert(1)</script>",
+            "<p onclick='x()'>",
+            "<p style='color:red'>",
+            "<a href=' jav&#x09;ascript:alert(1)'>",
+            "<img src='data:image/png;base64,AA'>",
+            "<iframe src='/'></iframe>",
+            "<object data='/x'></object>",
+            "<svg><set attributeName='href'></svg>",
             '<script type="application/ld+json">{"a": 1}</script><script>alert(1)</script>',
             '<script type="application/ld+json">{"a": "</script>',
-            "<script src='https://cdn.example/x.js'></script>", "<style>p{}</style>",
+            "<script src='https://cdn.example/x.js'></script>",
+            "<style>p{}</style>",
         ]
         for html in hostile:
             assert active_content_problems(html), html
-        assert active_content_problems(
-            '<script type="application/ld+json">{"a": "\\u003c/script>"}</script>'
-            "<script src='/static/x.js'></script><a href='/x'>x</a>"
-        ) == []
+        assert (
+            active_content_problems(
+                '<script type="application/ld+json">{"a": "\\u003c/script>"}</script>'
+                "<script src='/static/x.js'></script><a href='/x'>x</a>"
+            )
+            == []
+        )
 
 
 @pytest.mark.django_db
 class TestAdminAddress:
     def test_admin_url_is_configurable(self, settings, client):
         """hkai_site/urls.py mounts the admin at settings.ADMIN_URL (DJANGO_ADMIN_URL)."""
-        from django.urls import clear_url_caches
         import importlib
+
+        from django.urls import clear_url_caches
 
         import hkai_site.urls
 
@@ -361,23 +407,22 @@ class TestLoginThrottling:
         """Without DJANGO_TRUSTED_PROXY_COUNT a client cannot dodge the address lock by
         sending a fresh X-Forwarded-For each time."""
         for n in range(settings.AXES_FAILURE_LIMIT):
-            self.fail(client, 1, username=f"guess{n}", ip="10.0.4.1",
-                      HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
-        self.assert_locked_out(login(client, "editor", PASSWORD, "10.0.4.1",
-                                     HTTP_X_FORWARDED_FOR="203.0.113.99"))
+            self.fail(client, 1, username=f"guess{n}", ip="10.0.4.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        self.assert_locked_out(
+            login(client, "editor", PASSWORD, "10.0.4.1", HTTP_X_FORWARDED_FOR="203.0.113.99")
+        )
 
     @override_settings(TRUSTED_PROXY_COUNT=1)
     def test_behind_one_proxy_the_forwarded_address_is_locked_not_the_proxy(self, client, editor):
         proxy = "10.0.5.1"
         for n in range(settings.AXES_FAILURE_LIMIT):
             # The attacker forges a prefix; the proxy appends the address it really saw.
-            self.fail(client, 1, username=f"guess{n}", ip=proxy,
-                      HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7")
-        self.assert_locked_out(login(client, "editor", PASSWORD, proxy,
-                                     HTTP_X_FORWARDED_FOR="203.0.113.7"))
+            self.fail(
+                client, 1, username=f"guess{n}", ip=proxy, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7"
+            )
+        self.assert_locked_out(login(client, "editor", PASSWORD, proxy, HTTP_X_FORWARDED_FOR="203.0.113.7"))
         # Another reader behind the same proxy can still log in.
-        assert login(client, "editor", PASSWORD, proxy,
-                     HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 302
+        assert login(client, "editor", PASSWORD, proxy, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 302
 
 
 class TestClientAddress:
@@ -416,6 +461,7 @@ def test_upload_limits_are_set():
 
 # --- Uploads ---------------------------------------------------------------------------------
 
+
 def image_bytes(fmt="PNG", size=(4, 3), mode="RGB"):
     from io import BytesIO
 
@@ -439,7 +485,11 @@ HOSTILE_UPLOADS = {
         b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>',
         "Upload a valid image",  # Pillow cannot read SVG; nor may it ever be served as an image
     ),
-    "html disguised as jpeg": ("photo.jpg", b"<html><script>alert(1)</script></html>", "Upload a valid image"),
+    "html disguised as jpeg": (
+        "photo.jpg",
+        b"<html><script>alert(1)</script></html>",
+        "Upload a valid image",
+    ),
     "too large": ("big.png", None, "the largest allowed is 5.0\u00a0MB"),
     "not a web format": ("scan.bmp", image_bytes("BMP"), "Use a JPEG, PNG, GIF or WebP image"),
     "decompression bomb": ("bomb.png", image_bytes("PNG", (8000, 6000), "1"), "million pixels"),
@@ -470,8 +520,14 @@ def upload(name, content):
 @pytest.mark.django_db
 class TestHeroImageUpload:
     def data(self, section):
-        return {"title": "Hero", "slug": "hero", "body": "Body.", "section": section.pk, "status": "draft",
-                "hero_image_alt": "A hero"}
+        return {
+            "title": "Hero",
+            "slug": "hero",
+            "body": "Body.",
+            "section": section.pk,
+            "status": "draft",
+            "hero_image_alt": "A hero",
+        }
 
     def test_a_valid_image_is_accepted(self, section):
         form = article_form_class()(self.data(section), {"hero_image": upload("hero.png", image_bytes())})
@@ -548,8 +604,15 @@ class TestHeroImageUploadInTheAdmin:
         fields = FormFields()
         fields.feed(response_text(page))
         data = {k: v for k, v in fields.values.items() if k not in ("_addanother", "_continue", "_save")}
-        data.update(title="Admin hero", slug="admin-hero", body="Body.", section=str(section.pk),
-                    status="draft", hero_image=image, hero_image_alt="Alt")
+        data.update(
+            title="Admin hero",
+            slug="admin-hero",
+            body="Body.",
+            section=str(section.pk),
+            status="draft",
+            hero_image=image,
+            hero_image_alt="Alt",
+        )
         data["_save"] = "Save"
         return client.post(url, data)
 
@@ -591,6 +654,7 @@ class TestAttemptedUsername:
 
 # --- The admin really works under the policy (a browser runs its scripts) -------------------
 
+
 @pytest.fixture
 def chromium():
     import shutil
@@ -612,8 +676,11 @@ def chromium():
 
 
 def csp_violations(driver):
-    return [entry["message"] for entry in driver.get_log("browser")
-            if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]
+    ]
 
 
 @pytest.mark.browser

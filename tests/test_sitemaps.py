@@ -1,4 +1,5 @@
 """sitemap.xml and robots.txt, parsed as a crawler would."""
+
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from urllib.parse import unquote
@@ -17,8 +18,7 @@ def sitemap_entries(client):
     assert response.status_code == 200
     root = ET.fromstring(response.content)
     return {
-        unquote(url.find("s:loc", NS).text): url.find("s:lastmod", NS)
-        for url in root.findall("s:url", NS)
+        unquote(url.find("s:loc", NS).text): url.find("s:lastmod", NS) for url in root.findall("s:url", NS)
     }
 
 
@@ -28,9 +28,7 @@ def content(make_article, section):
     topic = Topic.objects.create(name="香港AI")
     organisation = Organisation.objects.create(name="ASTRI", kind="research")
     public = make_article(slug="public-one", topics=[topic], organisations=[organisation])
-    make_article(
-        slug="draft-sitemapmarker", status=Article.Status.DRAFT, topics=["draft-only-topic"]
-    )
+    make_article(slug="draft-sitemapmarker", status=Article.Status.DRAFT, topics=["draft-only-topic"])
     make_article(
         slug="scheduled-sitemapmarker",
         published_at=timezone.now() + timedelta(days=1),
@@ -60,9 +58,7 @@ def test_sitemap_lists_published_pages_with_lastmod(client, content):
     assert set(entries) == expected
     for loc, lastmod in entries.items():
         assert lastmod is not None and lastmod.text, loc
-    assert entries[base + "/articles/public-one/"].text == timezone.localdate(
-        content.updated_at
-    ).isoformat()
+    assert entries[base + "/articles/public-one/"].text == timezone.localdate(content.updated_at).isoformat()
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """The readers' pages: what each shows, its links, its metadata, its query count, and
 the rule that drafts and scheduled articles appear nowhere public."""
+
 import io
 import json
 import re
@@ -51,9 +52,7 @@ class PageParser(HTMLParser):
             self.title += data
 
     def find(self, tag, **attrs):
-        return [
-            a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())
-        ]
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
 
 
 def parse(response):
@@ -94,9 +93,7 @@ class TestHome:
         page = html(client.get(reverse("reader:home")))
         assert "Newer" in page.split('class="lead-story"')[1].split("</section>")[0]
 
-    def test_lists_sections_and_most_covered_tags_with_published_counts(
-        self, client, make_article, section
-    ):
+    def test_lists_sections_and_most_covered_tags_with_published_counts(self, client, make_article, section):
         astri = Organisation.objects.create(name="ASTRI", kind=Organisation.Kind.RESEARCH)
         cyberport = Organisation.objects.create(name="Cyberport", kind="incubator")
         fintech = Topic.objects.create(name="fintech")
@@ -172,10 +169,8 @@ class TestSection:
         page = parse(client.get(section.get_absolute_url()))
         rss = page.find("link", rel="alternate", type="application/rss+xml")
         atom = page.find("link", rel="alternate", type="application/atom+xml")
-        assert reverse("reader:feed_section", args=[section.slug]) in [l["href"] for l in rss]
-        assert reverse("reader:feed_section_atom", args=[section.slug]) in [
-            l["href"] for l in atom
-        ]
+        assert reverse("reader:feed_section", args=[section.slug]) in [link["href"] for link in rss]
+        assert reverse("reader:feed_section_atom", args=[section.slug]) in [link["href"] for link in atom]
 
 
 @pytest.mark.django_db
@@ -192,9 +187,7 @@ class TestOrganisations:
         assert headings == ["Government body", "Research institute", "University"]
         assert re.search(r">Zeta Lab</a>\s*<span[^>]*>2</span>", directory)
 
-    def test_organisation_page_has_description_website_and_articles(
-        self, client, make_article
-    ):
+    def test_organisation_page_has_description_website_and_articles(self, client, make_article):
         astri = Organisation.objects.create(
             name="ASTRI",
             kind=Organisation.Kind.RESEARCH,
@@ -210,9 +203,7 @@ class TestOrganisations:
         assert "ASTRI opens a lab" in page and "Unrelated" not in page
         assert "1 article" in page
         links = parse(response).find("link", rel="alternate", type="application/rss+xml")
-        assert reverse("reader:feed_organisation", args=[astri.slug]) in [
-            l["href"] for l in links
-        ]
+        assert reverse("reader:feed_organisation", args=[astri.slug]) in [link["href"] for link in links]
 
 
 @pytest.mark.django_db
@@ -235,7 +226,7 @@ class TestTopics:
         assert response.status_code == 200
         assert "智慧城市" in html(response)
         links = parse(response).find("link", rel="alternate", type="application/atom+xml")
-        assert reverse("reader:feed_topic_atom", args=["香港ai"]) in [l["href"] for l in links]
+        assert reverse("reader:feed_topic_atom", args=["香港ai"]) in [link["href"] for link in links]
 
 
 # ---------------------------------------------------------------- one article
@@ -265,9 +256,9 @@ class TestArticleDetail:
     def test_shows_byline_date_section_tags_and_hero(self, client, full_article):
         response = client.get(full_article.get_absolute_url())
         page = html(response)
-        assert "<h1 class=\"story-title\">ASTRI and the smart city</h1>" in page
+        assert '<h1 class="story-title">ASTRI and the smart city</h1>' in page
         assert "How a research institute shapes the city." in page
-        assert "By <span class=\"author\">Ada Chan</span> and <span class=\"author\">Ben Wong</span>" in page
+        assert 'By <span class="author">Ada Chan</span> and <span class="author">Ben Wong</span>' in page
         assert ">25 November 2026</time>" in page
         assert f'href="{full_article.section.get_absolute_url()}"' in page
         assert 'href="/organisations/astri/"' in page
@@ -354,6 +345,7 @@ class TestArticleDetail:
         fetched = Article.objects.for_listing().get(pk=article.pk)
         related = related_articles(fetched)
         assert [a.title for a in related] == ["best", "one new", "one old"]
+        assert [a.pk for a in related] == [best.pk, one_new.pk, one_old.pk]
         assert related[0].shared == 3
 
     def test_related_is_one_query(self, make_article, django_assert_num_queries):
@@ -566,9 +558,7 @@ def catalogue(make_article, section, settings):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("n", [1, 30])
-def test_query_count_does_not_grow_with_articles(
-    client, catalogue, n, django_assert_max_num_queries
-):
+def test_query_count_does_not_grow_with_articles(client, catalogue, n, django_assert_max_num_queries):
     urls = catalogue(n)
     assert set(urls) == set(MAX_QUERIES)
     for name, url in urls.items():
@@ -589,9 +579,7 @@ def hidden_and_public(make_article, section, settings):
     settings.ARTICLES_PER_PAGE = 50
     shared_topic = Topic.objects.create(name="robotics")
     shared_org = Organisation.objects.create(name="HKSTP", kind="incubator")
-    public = make_article(
-        title="Public robots", topics=[shared_topic], organisations=[shared_org]
-    )
+    public = make_article(title="Public robots", topics=[shared_topic], organisations=[shared_org])
     for status, published_at, marker in (
         (Article.Status.DRAFT, None, "zqxdraftmarker"),
         (Article.Status.PUBLISHED, timezone.now() + timedelta(days=1), "zqxschedmarker"),

@@ -1,6 +1,7 @@
 """Template helpers for the readers' pages: absolute URLs, the JSON-LD data block,
 page ranges for pagination, the sections in the main navigation, and the page in the
 other language (the language switcher and the hreflang alternates)."""
+
 import json
 from urllib.parse import unquote, urlsplit
 
@@ -13,7 +14,6 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Section
@@ -128,9 +128,7 @@ def hreflang_alternates(context):
         if code in versions
     ]
     if settings.LANGUAGE_CODE in versions:
-        alternates.append(
-            ("x-default", request.build_absolute_uri(versions[settings.LANGUAGE_CODE]))
-        )
+        alternates.append(("x-default", request.build_absolute_uri(versions[settings.LANGUAGE_CODE])))
     return alternates
 
 
@@ -159,9 +157,7 @@ def article_json_ld(context, article):
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "articleSection": article.section.name_in(article.language),
         "keywords": [topic.name_in(article.language) for topic in article.topics.all()],
-        "author": [
-            {"@type": "Person", "name": author.name} for author in article.authors.all()
-        ],
+        "author": [{"@type": "Person", "name": author.name} for author in article.authors.all()],
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,

@@ -3,6 +3,7 @@
 Debian's chromium and chromedriver are used directly (selenium's Service points at
 /usr/bin/chromedriver and SE_OFFLINE=1), so selenium-manager never downloads anything.
 Without them, every browser test is skipped with the reason."""
+
 import os
 import shutil
 import tempfile
@@ -21,7 +22,9 @@ DESKTOP = 1280
 @pytest.fixture(scope="session")
 def browser():
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip(f"browser tests need {CHROMIUM} and {CHROMEDRIVER} (apt install chromium chromium-driver)")
+        pytest.skip(
+            f"browser tests need {CHROMIUM} and {CHROMEDRIVER} (apt install chromium chromium-driver)"
+        )
     os.environ["SE_OFFLINE"] = "1"
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service

@@ -1,5 +1,6 @@
 """Switching language in a real browser: the switcher lands on the article's translation
 (or the same page in the other language), keeps a search, and Chinese pages fit a phone."""
+
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
@@ -20,38 +21,44 @@ def bilingual_newsroom(db):
     section = Section.objects.create(name="Finance", slug="finance", name_zh_hant="金融業轉型")
     fintech = Topic.objects.create(name="fintech", name_zh_hant="金融科技")
     hkma = Organisation.objects.create(
-        name="Hong Kong Monetary Authority", name_zh_hant="香港金融管理局",
+        name="Hong Kong Monetary Authority",
+        name_zh_hant="香港金融管理局",
         kind=Organisation.Kind.FINANCIAL,
     )
     author = Author.objects.create(name="Ada Chan", slug="ada-chan")
     now = timezone.now()
 
     def article(**kwargs):
-        created = Article.objects.create(
-            section=section, status=Article.Status.PUBLISHED, **kwargs
-        )
+        created = Article.objects.create(section=section, status=Article.Status.PUBLISHED, **kwargs)
         created.topics.add(fintech)
         created.organisations.add(hkma)
         created.authors.add(author)
         return created
 
     english = article(
-        title="Banks put robo-advisers to work", slug="banks-robo-advisers",
-        standfirst="Fintech meets the branch of the future.", body="Robo-advisers are arriving.",
+        title="Banks put robo-advisers to work",
+        slug="banks-robo-advisers",
+        standfirst="Fintech meets the branch of the future.",
+        body="Robo-advisers are arriving.",
         published_at=now - timedelta(hours=3),
     )
     chinese = article(
-        title="銀行引入智能投資顧問", slug="銀行引入智能投資顧問", language="zh-hant",
-        standfirst="金融科技走進未來的分行。", body="智能投資顧問陸續登場。" * 20,
-        translation=english, published_at=now - timedelta(hours=2),
+        title="銀行引入智能投資顧問",
+        slug="銀行引入智能投資顧問",
+        language="zh-hant",
+        standfirst="金融科技走進未來的分行。",
+        body="智能投資顧問陸續登場。" * 20,
+        translation=english,
+        published_at=now - timedelta(hours=2),
     )
     english_only = article(
-        title="Regulators publish AI guidance", slug="regulators-ai-guidance",
-        standfirst="A circular for banks.", body="The guidance.",
+        title="Regulators publish AI guidance",
+        slug="regulators-ai-guidance",
+        standfirst="A circular for banks.",
+        body="The guidance.",
         published_at=now - timedelta(days=1),
     )
-    return {"english": english, "chinese": chinese, "english_only": english_only,
-            "fintech": fintech}
+    return {"english": english, "chinese": chinese, "english_only": english_only, "fintech": fintech}
 
 
 def path_of(browser):
@@ -118,9 +125,7 @@ def test_switching_keeps_a_search_and_lists_fall_back(browser, live_server, bili
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_chinese_pages_fit_the_screen_and_are_photographed(
-    browser, live_server, bilingual_newsroom, width
-):
+def test_chinese_pages_fit_the_screen_and_are_photographed(browser, live_server, bilingual_newsroom, width):
     set_viewport(browser, width)
     pages = {
         "zh-home": "/zh-hant/",

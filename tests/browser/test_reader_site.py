@@ -1,8 +1,8 @@
 """A reader's site in a real browser: the journey through pages, no sideways scrolling
 on a phone, and screenshots of every page type at phone and desktop widths."""
+
 import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from articles.models import Article, Author, Organisation, Section, Topic
+from demo.launch import DATA_DIR
 
 from .conftest import DESKTOP, PHONE, save_full_page_screenshot, set_viewport
 
@@ -18,7 +19,7 @@ from .conftest import DESKTOP, PHONE, save_full_page_screenshot, set_viewport
 # empties the role groups; tests that need them call articles.roles.ensure_roles().
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LAUNCH_ARTICLE = Path(__file__).resolve().parents[2] / "articles" / "data" / "rise-of-ai-in-hong-kong.txt"
+LAUNCH_ARTICLE = DATA_DIR / "rise-of-ai-in-hong-kong.txt"
 LONG_WORD = "Supercalifragilisticexpialidocious" * 3
 LONG_URL = "https://www.example.gov.hk/" + "very-long-path-segment/" * 8 + "report.pdf"
 
@@ -46,25 +47,28 @@ def hero_image():
 def newsroom(db):
     """A small but realistic publication: sections, organisations of several kinds,
     English and Chinese topics, authors, a featured lead with an image, and a draft."""
-    government = Section.objects.create(name="Government", slug="government", position=1,
-                                        description="Policy, funding and regulation.")
+    government = Section.objects.create(
+        name="Government", slug="government", position=1, description="Policy, funding and regulation."
+    )
     startups = Section.objects.create(name="Startups", slug="startups", position=2)
     finance = Section.objects.create(name="Finance", slug="finance", position=3)
     Section.objects.create(name="Ethics", slug="ethics", position=4)
     kinds = Organisation.Kind
     astri = Organisation.objects.create(
         name="Hong Kong Applied Science and Technology Research Institute (ASTRI)",
-        kind=kinds.RESEARCH, website="https://www.astri.org/",
+        kind=kinds.RESEARCH,
+        website="https://www.astri.org/",
         description="Applied research and development for Hong Kong industry.",
     )
     cyberport = Organisation.objects.create(name="Cyberport", kind=kinds.INCUBATOR)
     hkstp = Organisation.objects.create(name="Hong Kong Science Park", kind=kinds.INCUBATOR)
-    itib = Organisation.objects.create(name="Innovation, Technology and Industry Bureau", kind=kinds.GOVERNMENT)
+    itib = Organisation.objects.create(
+        name="Innovation, Technology and Industry Bureau", kind=kinds.GOVERNMENT
+    )
     hkma = Organisation.objects.create(name="Hong Kong Monetary Authority", kind=kinds.FINANCIAL)
     hku = Organisation.objects.create(name="香港大學", kind=kinds.UNIVERSITY)
     fintech, robotics, smart_city, chinese, ethics = (
-        Topic.objects.create(name=name)
-        for name in ("fintech", "robotics", "smart city", "香港AI", "ethics")
+        Topic.objects.create(name=name) for name in ("fintech", "robotics", "smart city", "香港AI", "ethics")
     )
     ada = Author.objects.create(name="Ada Chan", slug="ada-chan")
     wong = Author.objects.create(name="黃家明", slug="wong")
@@ -83,49 +87,85 @@ def newsroom(db):
 
     title, body = launch_article_markdown()
     lead = article(
-        title=title, slug="rise-of-ai-in-hong-kong", section=government, featured=True,
+        title=title,
+        slug="rise-of-ai-in-hong-kong",
+        section=government,
+        featured=True,
         standfirst="Government programmes, incubators and banks are making the city a hub "
-                    "for artificial intelligence. The hard questions are only beginning.",
-        body=body, published_at=now - timedelta(hours=2), hero_image=hero_image(),
+        "for artificial intelligence. The hard questions are only beginning.",
+        body=body,
+        published_at=now - timedelta(hours=2),
+        hero_image=hero_image(),
         hero_image_alt="Towers of Hong Kong's skyline at dusk",
-        topics=[smart_city, chinese, fintech, ethics], organisations=[astri, cyberport, hkstp, itib],
+        topics=[smart_city, chinese, fintech, ethics],
+        organisations=[astri, cyberport, hkstp, itib],
         authors=[ada, wong],
     )
     both = article(
-        title="Banks put robo-advisers to work", slug="banks-robo-advisers", section=finance,
+        title="Banks put robo-advisers to work",
+        slug="banks-robo-advisers",
+        section=finance,
         standfirst="Fintech and robotics meet in the branch of the future.",
         body="Robo-advisers are arriving.\n\nSee " + LONG_URL + " for the regulator's report.",
-        published_at=now - timedelta(hours=5), topics=[fintech, robotics], organisations=[hkma],
+        published_at=now - timedelta(hours=5),
+        topics=[fintech, robotics],
+        organisations=[hkma],
     )
     article(
-        title="A payments startup raises its first round", slug="payments-startup-round",
-        section=startups, standfirst="Only fintech here, no robots.", body="Money.",
-        published_at=now - timedelta(hours=9), topics=[fintech], organisations=[cyberport],
+        title="A payments startup raises its first round",
+        slug="payments-startup-round",
+        section=startups,
+        standfirst="Only fintech here, no robots.",
+        body="Money.",
+        published_at=now - timedelta(hours=9),
+        topics=[fintech],
+        organisations=[cyberport],
     )
     article(
-        title="Warehouse robots learn Cantonese", slug="warehouse-robots", section=startups,
-        standfirst="Robotics without the finance.", body="Robots.",
-        published_at=now - timedelta(days=1), topics=[robotics], organisations=[hkstp],
+        title="Warehouse robots learn Cantonese",
+        slug="warehouse-robots",
+        section=startups,
+        standfirst="Robotics without the finance.",
+        body="Robots.",
+        published_at=now - timedelta(days=1),
+        topics=[robotics],
+        organisations=[hkstp],
     )
     article(
-        title="香港大學研發醫療人工智能", slug="香港大學研發醫療人工智能", section=government,
+        title="香港大學研發醫療人工智能",
+        slug="香港大學研發醫療人工智能",
+        section=government,
         standfirst="大學研究團隊以人工智能協助診斷，" + "並與公立醫院合作" * 3 + "。",
-        body="香港大學的研究團隊" * 40, published_at=now - timedelta(days=2),
-        topics=[chinese, smart_city], organisations=[hku], authors=[wong],
+        body="香港大學的研究團隊" * 40,
+        published_at=now - timedelta(days=2),
+        topics=[chinese, smart_city],
+        organisations=[hku],
+        authors=[wong],
     )
     article(
-        title=f"The {LONG_WORD} problem of model names", slug="long-words",
+        title=f"The {LONG_WORD} problem of model names",
+        slug="long-words",
         section=Section.objects.get(slug="ethics"),
-        standfirst=LONG_WORD + " and " + LONG_URL, body=LONG_WORD,
-        published_at=now - timedelta(days=3), topics=[ethics],
+        standfirst=LONG_WORD + " and " + LONG_URL,
+        body=LONG_WORD,
+        published_at=now - timedelta(days=3),
+        topics=[ethics],
     )
     article(
-        title="Draft browsermarker", slug="draft-browsermarker", section=finance,
-        status=Article.Status.DRAFT, body="Hidden.", topics=[fintech, robotics],
+        title="Draft browsermarker",
+        slug="draft-browsermarker",
+        section=finance,
+        status=Article.Status.DRAFT,
+        body="Hidden.",
+        topics=[fintech, robotics],
     )
     return {
-        "lead": lead, "both": both, "government": government, "astri": astri,
-        "fintech": fintech, "robotics": robotics,
+        "lead": lead,
+        "both": both,
+        "government": government,
+        "astri": astri,
+        "fintech": fintech,
+        "robotics": robotics,
     }
 
 
@@ -202,9 +242,7 @@ def test_reader_searches_by_two_topics(browser, live_server, newsroom):
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_every_page_type_fits_the_screen_and_is_photographed(
-    browser, live_server, newsroom, width, settings
-):
+def test_every_page_type_fits_the_screen_and_is_photographed(browser, live_server, newsroom, width, settings):
     """No page scrolls sideways at phone width; screenshots for people to look at."""
     settings.ARTICLES_PER_PAGE = 2  # so listings show their pagination
     set_viewport(browser, width)
@@ -215,9 +253,7 @@ def test_every_page_type_fits_the_screen_and_is_photographed(
         scroll_width = browser.execute_script("return document.documentElement.scrollWidth")
         if scroll_width > width:
             overflowing[name] = scroll_width
-        stylesheet_loaded = browser.execute_script(
-            "return getComputedStyle(document.body).backgroundColor"
-        )
+        stylesheet_loaded = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
         assert stylesheet_loaded == "rgb(253, 252, 249)", name
         save_full_page_screenshot(browser, name, width)
     assert overflowing == {}, f"pages wider than {width}px: {overflowing}"

@@ -8,6 +8,7 @@ Like `msgfmt --check-format`, it refuses a translation whose placeholders differ
 English ("%(name)s", "%d", "{user}"): at run time that would raise or drop the value.
 Fuzzy and untranslated entries are left out of the .mo (the English shows), as msgfmt does.
 """
+
 import os
 import re
 import tempfile
@@ -37,7 +38,7 @@ def placeholders(text, flags):
             if kind != "%"
         ]
     if "python-brace-format" in flags:
-        found += ["{%s}" % name for name in _BRACE_PLACEHOLDER.findall(text)]
+        found += [f"{{{name}}}" for name in _BRACE_PLACEHOLDER.findall(text)]
     return sorted(found)
 
 
@@ -46,9 +47,7 @@ def format_errors(po):
     errors = []
     for entry in po.translated_entries():
         expected = placeholders(entry.msgid, entry.flags)
-        translations = (
-            list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
-        )
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
         for translated in translations:
             # A plural form may leave the count out ("%(counter)s" in Chinese is kept, but
             # some languages' singular says "one"); extra or renamed placeholders are errors.

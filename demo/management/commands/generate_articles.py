@@ -17,6 +17,7 @@ Speed: bulk inserts (bulk_create skips save(), so slugs and body_html are made h
 model's own rules), one transaction per batch. Rendering Markdown costs ~1.5 ms a body, too
 slow for 100,000, so a pool of distinct bodies is rendered once and shared.
 """
+
 import random
 import time
 from datetime import timedelta
@@ -25,7 +26,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pagecache.generation import invalidate_page_cache
 from articles.models import Article, ArticleOrganisation, ArticleTopic, Author, Organisation, Section, Topic
 from articles.rendering import render_markdown
 from core.text import normalise_tag_name, tag_slug, unicode_slugify
@@ -49,12 +49,13 @@ from demo.vocabulary import (
     TOPIC_SUBJECTS_ZH,
     Vocabulary,
 )
-
+from pagecache.generation import invalidate_page_cache
 
 DRAFT_SHARE = 0.05
 SCHEDULED_SHARE = 0.02
 FEATURED_SHARE = 0.02
 YEARS_OF_ARCHIVE = 6
+
 
 def unique_slug(name, used, max_length):
     """The tag model's slug rule (core.text.tag_slug: "-N" on a clash), checked against
@@ -81,7 +82,9 @@ class Command(BaseCommand):
         parser.add_argument("--topics", type=int, default=5000, help="topics in total (default 5000)")
         parser.add_argument("--authors", type=int, default=36, help="authors in total (default 36)")
         parser.add_argument(
-            "--body-pool", type=int, default=2000,
+            "--body-pool",
+            type=int,
+            default=2000,
             help="distinct bodies rendered once and shared between articles (default 2000)",
         )
 
@@ -107,15 +110,18 @@ class Command(BaseCommand):
         count = options["count"]
         if count:
             bodies = self.render_body_pool(min(options["body_pool"], count))
-            self.create_articles(count, options["batch_size"], sections, organisations, topics,
-                                 authors, bodies)
+            self.create_articles(
+                count, options["batch_size"], sections, organisations, topics, authors, bodies
+            )
         self.refresh_planner_statistics()
         # bulk_create sends no signals: tell every app server's page cache in one go.
         self.invalidate_caches()
-        self.stdout.write(self.style.SUCCESS(
-            f"Added {count} articles in {time.monotonic() - started:.1f}s "
-            f"({Article.objects.count()} articles in total)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Added {count} articles in {time.monotonic() - started:.1f}s "
+                f"({Article.objects.count()} articles in total)."
+            )
+        )
 
     # -- reference data ---------------------------------------------------------------------
 
@@ -158,17 +164,22 @@ class Command(BaseCommand):
 
     def organisation_names(self):
         rng = self.rng
-        for name, kind in KNOWN_ORGANISATIONS:
-            yield name, kind
+        yield from KNOWN_ORGANISATIONS
         combos = [
             (f"{place} {field} {suffix}", kind)
             for kind, suffixes in KIND_SUFFIXES.items()
-            for place in PLACES for field in FIELDS for suffix in suffixes
+            for place in PLACES
+            for field in FIELDS
+            for suffix in suffixes
         ]
         combos += [
-            (f"{place}{field}{suffix}", Organisation.Kind.RESEARCH if suffix != "科技公司"
-             else Organisation.Kind.STARTUP)
-            for place in PLACES_ZH for field in FIELDS_ZH for suffix in SUFFIXES_ZH
+            (
+                f"{place}{field}{suffix}",
+                Organisation.Kind.RESEARCH if suffix != "科技公司" else Organisation.Kind.STARTUP,
+            )
+            for place in PLACES_ZH
+            for field in FIELDS_ZH
+            for suffix in SUFFIXES_ZH
         ]
         rng.shuffle(combos)
         yield from combos
@@ -190,9 +201,7 @@ class Command(BaseCommand):
         rng = self.rng
         english = list(TOPIC_SUBJECTS) + [f"{m} {s}" for m in TOPIC_MODIFIERS for s in TOPIC_SUBJECTS]
         english += [f"{s} {a}" for s in TOPIC_SUBJECTS for a in TOPIC_ASPECTS]
-        chinese = list(TOPIC_SUBJECTS_ZH) + [
-            f"{m}{s}" for m in TOPIC_MODIFIERS_ZH for s in TOPIC_SUBJECTS_ZH
-        ]
+        chinese = list(TOPIC_SUBJECTS_ZH) + [f"{m}{s}" for m in TOPIC_MODIFIERS_ZH for s in TOPIC_SUBJECTS_ZH]
         rng.shuffle(english)
         rng.shuffle(chinese)
         # About one topic in eight is Chinese, mixed through the list.
@@ -215,7 +224,7 @@ class Command(BaseCommand):
     def ensure_authors(self, target):
         existing = list(Author.objects.order_by("pk"))
         used_slugs = {a.slug for a in existing}
-        names = CHINESE_AUTHORS + [f"{f} {l}" for f in FIRST_NAMES for l in LAST_NAMES]
+        names = CHINESE_AUTHORS + [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
         self.rng.shuffle(names)
         taken = {a.name for a in existing}
         new = []
@@ -242,8 +251,11 @@ class Command(BaseCommand):
         rng = self.rng
         template = rng.choice(TITLE_TEMPLATES)
         return template.format(
-            org=org_name, org2=org2_name, topic=topic_name,
-            subject=rng.choice(TOPIC_SUBJECTS), topic_zh=rng.choice(TOPIC_SUBJECTS_ZH),
+            org=org_name,
+            org2=org2_name,
+            topic=topic_name,
+            subject=rng.choice(TOPIC_SUBJECTS),
+            topic_zh=rng.choice(TOPIC_SUBJECTS_ZH),
             subject_zh=rng.choice(TOPIC_SUBJECTS_ZH),
         )[:200]
 
@@ -280,8 +292,7 @@ class Command(BaseCommand):
 
         return sample
 
-    def create_articles(self, count, batch_size, sections, organisation_ids, topic_ids,
-                        author_ids, bodies):
+    def create_articles(self, count, batch_size, sections, organisation_ids, topic_ids, author_ids, bodies):
         rng = self.rng
         now = timezone.now()
         sample_topics = self.weighted_sampler(topic_ids, 0.9)
@@ -315,27 +326,28 @@ class Command(BaseCommand):
                 used_slugs.add(slug)
                 status, published_at = self.publication(now)
                 body, body_html = rng.choice(bodies)
-                articles.append(Article(
-                    title=title,
-                    slug=slug,
-                    standfirst=self.vocabulary.sentence(),
-                    body=body,
-                    body_html=body_html,
-                    section=rng.choice(sections),
-                    status=status,
-                    published_at=published_at,
-                    featured=rng.random() < FEATURED_SHARE,
-                ))
+                articles.append(
+                    Article(
+                        title=title,
+                        slug=slug,
+                        standfirst=self.vocabulary.sentence(),
+                        body=body,
+                        body_html=body_html,
+                        section=rng.choice(sections),
+                        status=status,
+                        published_at=published_at,
+                        featured=rng.random() < FEATURED_SHARE,
+                    )
+                )
                 links.append((topics, organisations, authors))
 
             with transaction.atomic():
                 Article.objects.bulk_create(articles, batch_size=500)
                 topic_rows, organisation_rows, author_rows = [], [], []
-                for article, (topics, organisations, authors) in zip(articles, links):
+                for article, (topics, organisations, authors) in zip(articles, links, strict=True):
                     topic_rows += [ArticleTopic(content_object_id=article.pk, tag_id=t) for t in topics]
                     organisation_rows += [
-                        ArticleOrganisation(content_object_id=article.pk, tag_id=o)
-                        for o in organisations
+                        ArticleOrganisation(content_object_id=article.pk, tag_id=o) for o in organisations
                     ]
                     author_rows += [AuthorLink(article_id=article.pk, author_id=a) for a in authors]
                 ArticleTopic.objects.bulk_create(topic_rows, batch_size=5000)
@@ -350,10 +362,22 @@ class Command(BaseCommand):
         (bench/RESULTS.md: 34 estimated published rows instead of 93,000, and plans 5-30x
         slower) until autovacuum gets round to it. VACUUM also sets the visibility map,
         which index-only scans need; it cannot run inside a transaction, ANALYZE can."""
-        tables = [m._meta.db_table for m in (
-            Article, ArticleTopic, ArticleOrganisation, Article.authors.through, Topic, Organisation,
-        )]
-        command = "ANALYZE" if connection.in_atomic_block or connection.vendor != "postgresql" else "VACUUM (ANALYZE)"
+        tables = [
+            m._meta.db_table
+            for m in (
+                Article,
+                ArticleTopic,
+                ArticleOrganisation,
+                Article.authors.through,
+                Topic,
+                Organisation,
+            )
+        ]
+        command = (
+            "ANALYZE"
+            if connection.in_atomic_block or connection.vendor != "postgresql"
+            else "VACUUM (ANALYZE)"
+        )
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"{command} {', '.join(connection.ops.quote_name(t) for t in tables)}")

@@ -13,11 +13,10 @@ or topic without a Chinese name gets the launch content's (sites loaded before t
 were Chinese names get them; a name an editor wrote is kept). To start over on SQLite,
 delete db.sqlite3.
 """
-import json
+
 import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,8 +29,7 @@ from django.utils.crypto import get_random_string
 
 from articles.models import Article, Author, Organisation, Section, Topic
 from articles.roles import EDITORS, WRITERS, ensure_roles
-from demo.launch import CONTENT_FILE, DATA_DIR, read_content
-
+from demo.launch import DATA_DIR, read_content
 
 # The source's layout: the title, two blank lines, the introduction and the headed
 # sections (one blank line between blocks), two blank lines, the conclusion.
@@ -186,9 +184,7 @@ class Command(BaseCommand):
             group = Group.objects.get(name=role)
             user = User.objects.create_user(username=username, password=password, is_staff=True)
             user.groups.add(group)
-            Author.objects.get_or_create(
-                slug=f"demo-{username}", defaults={"name": byline, "user": user}
-            )
+            Author.objects.get_or_create(slug=f"demo-{username}", defaults={"name": byline, "user": user})
         shown = "(the one in DEMO_PASSWORD)" if os.environ.get("DEMO_PASSWORD") else password
         self.stdout.write(
             self.style.SUCCESS(
