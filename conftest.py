@@ -1,4 +1,5 @@
-"""Fixtures and small factories shared by every test module."""
+"""Fixtures and small factories shared by every test module: the apps' tests (<app>/tests/) and
+the cross-cutting ones (tests/). At the root so that pytest gives them to every folder."""
 
 import itertools
 from datetime import timedelta
