@@ -11,10 +11,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from articles.models import Section
 from core.languages import language_tag
@@ -190,3 +191,16 @@ def navigation_sections():
         "navigation-sections",
         lambda: list(Section.objects.only("name", "name_zh_hant", "slug")),
     )
+
+
+@register.simple_tag
+def author_names(authors):
+    """The byline's names: "<span>Ada</span>", "<span>Ada</span> and <span>Ben</span>",
+    "<span>Ada</span>, <span>Ben</span> and <span>Cy</span>", with the separators in the page's
+    language. `authors` is iterated once (a prefetched .all(): no query)."""
+    names = [format_html('<span class="author">{}</span>', author.name) for author in authors]
+    if len(names) < 2:
+        return format_html_join("", "{}", ((name,) for name in names))
+    between = pgettext("byline, between authors", ", ")
+    last = pgettext("byline, before the last author", " and ")
+    return format_html("{}{}{}", format_html_join(between, "{}", ((n,) for n in names[:-1])), last, names[-1])
