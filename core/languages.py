@@ -2,6 +2,7 @@
 tags pages, feeds and sitemaps write ("en", "zh-Hant"), and the field that holds a record's
 text in a language ("name_zh_hant")."""
 
+from django.conf import settings
 from django.utils.translation import to_locale
 
 
@@ -22,3 +23,13 @@ def localized(values, base, code):
     """`base` in language `code` from a mapping (a .values() row), falling back to the
     English `values[base]` where that language's text is blank or missing."""
     return (code and values.get(localized_field(base, code))) or values[base]
+
+
+def hreflang_alternates(versions, x_default=True):
+    """[(hreflang, url)] for {language code: url}: the site's languages in their order, as
+    BCP 47 tags, then x-default, which is the English version (LANGUAGE_CODE) where there is
+    one. Pages' <link rel="alternate"> and the sitemap's xhtml:link both say it this way."""
+    alternates = [(language_tag(code), versions[code]) for code, _ in settings.LANGUAGES if code in versions]
+    if x_default and settings.LANGUAGE_CODE in versions:
+        alternates.append(("x-default", versions[settings.LANGUAGE_CODE]))
+    return alternates

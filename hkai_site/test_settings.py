@@ -42,6 +42,6 @@ AUTHENTICATION_BACKENDS = [
 BACKUP_DIR = Path(os.environ.get("TEST_BACKUP_DIR", "/tmp/hkai-test-backups"))
 
 # Tests run inside transactions that roll back, so on_commit never fires and the page cache
-# would serve one test's page to the next. tests/test_cache.py turns it on where it is tested.
+# would serve one test's page to the next. pagecache/tests/ turn it on where it is tested.
 PAGE_CACHE_ENABLED = False
 FRAGMENT_CACHE_ENABLED = False

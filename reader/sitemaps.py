@@ -12,22 +12,17 @@ alternates (`alternates`, `x_default`):
   translation would be wrong.
 """
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
 from articles.models import Article, Organisation, Section, Topic
-from core.languages import language_tag
+from core.languages import hreflang_alternates
 
 
 def _last_published_change():
     """When the newest change to any published article was made."""
     return Article.objects.published().aggregate(last=Max("updated_at"))["last"]
-
-
-def _language_order(code):
-    return [language for language, _ in settings.LANGUAGES].index(code)
 
 
 class BilingualSitemap(Sitemap):
@@ -46,21 +41,17 @@ class BilingualSitemap(Sitemap):
         base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         for url in urls:
             item, _ = url["item"]
-            alternates = [a for a in url["alternates"] if a["lang_code"] != "x-default"]
-            alternates += [
-                {"location": base + path, "lang_code": code} for code, path in self.extra_alternates(item)
+            # Django's x-default is dropped: it removes "/en/" from the English URL, which with
+            # unprefixed English URLs only ever mangles a slug "en". hreflang_alternates() adds
+            # ours (the English page) and writes BCP 47 tags, as the pages' links do.
+            versions = {
+                a["lang_code"]: a["location"] for a in url["alternates"] if a["lang_code"] != "x-default"
+            }
+            versions.update({code: base + path for code, path in self.extra_alternates(item)})
+            url["alternates"] = [
+                {"location": location, "lang_code": tag}
+                for tag, location in hreflang_alternates(versions, x_default=self.x_default)
             ]
-            alternates.sort(key=lambda alternate: _language_order(alternate["lang_code"]))
-            # x-default is the English page. Not Django's: it removes "/en/" from the English
-            # URL, which with unprefixed English URLs only ever mangles a slug "en".
-            default = [a for a in alternates if a["lang_code"] == settings.LANGUAGE_CODE]
-            if self.x_default and default:
-                alternates.append({"location": default[0]["location"], "lang_code": "x-default"})
-            for alternate in alternates:
-                # BCP 47 ("zh-Hant"), as the pages' hreflang links write it.
-                if alternate["lang_code"] != "x-default":
-                    alternate["lang_code"] = language_tag(alternate["lang_code"])
-            url["alternates"] = alternates
         return urls
 
 

@@ -2,8 +2,9 @@
 (or visible_to(), which is published() for everyone but staff previewing).
 
 Topics and organisations are public only once a published article carries them: a tag
-added to a draft or a scheduled article must not reveal it, so their pages, lists, feeds
-and sitemap entries all go through `in_use()`, which counts published articles only.
+added to a draft or a scheduled article must not reveal it. Their pages and feeds look the
+tag up with `public()` (an EXISTS probe), the directories and counts come from `in_use()`
+(reader/directories.py), and the sitemap lists only those with a published article.
 
 Every page exists in each language (the URL says which: /zh-hant/... is Chinese). Lists
 show each story once, in the page's language where it has that version
@@ -142,7 +143,7 @@ class ArticleDetailView(DetailView):
         translated = article.published_translation()
         context["translated_article"] = translated
         # The article's versions, each at its address in its own language: the language
-        # switcher and the hreflang alternates point at them (templatetags/articles.py).
+        # switcher and the hreflang alternates point at them (templatetags/reader.py).
         context["language_urls"] = {
             version.language: version.url_in(version.language)
             for version in (article, translated)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from articles.models import Section
+from core.languages import hreflang_alternates as alternates_of
 from core.languages import language_tag
 from pagecache.fragments import generation_cached
 
@@ -123,14 +124,7 @@ def hreflang_alternates(context):
         if _path_in(path, settings.LANGUAGE_CODE) is None:
             return []
         versions = {code: translate_url(path, code) for code, _ in settings.LANGUAGES}
-    alternates = [
-        (bcp47(code), request.build_absolute_uri(versions[code]))
-        for code, _ in settings.LANGUAGES
-        if code in versions
-    ]
-    if settings.LANGUAGE_CODE in versions:
-        alternates.append(("x-default", request.build_absolute_uri(versions[settings.LANGUAGE_CODE])))
-    return alternates
+    return alternates_of({code: request.build_absolute_uri(url) for code, url in versions.items()})
 
 
 def json_ld_script(data):
