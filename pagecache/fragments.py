@@ -6,15 +6,8 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 
-from .generation import (
-    GENERATION_KEY,
-    NEXT_SCHEDULED_KEY,
-    content_state,
-    timeout_until,
-)
-from .generation import (
-    request_state as _request_state,
-)
+from .generation import request_state as _request_state
+from .generation import state_and_value, timeout_until
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +45,7 @@ def generation_cached(name, compute, timeout=None):
                 return local[1]
             stored = cache.get(key)
         else:
-            values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY, key])
-            generation, next_publication = content_state(values)
-            stored = values.get(key)
-            if request_state is not None:
-                request_state["state"] = (generation, next_publication)
+            generation, next_publication, stored = state_and_value(key)
     except Exception:
         logger.exception("Cache unavailable; computing %s", name)
         return compute()

@@ -93,3 +93,15 @@ def timeout_until(next_publication, timeout):
 # first generation_cached call) serves every later generation_cached call. Outside a
 # request (commands, shells) every call reads the shared cache.
 request_state = contextvars.ContextVar("hkai_content_state", default=None)
+
+
+def state_and_value(key):
+    """(generation, next scheduled publication, the value stored at `key`) in one cache round
+    trip, as the page cache and generation_cached both need them; within a request the state is
+    kept for every later generation_cached call (`request_state`)."""
+    values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY, key])
+    generation, next_publication = content_state(values)
+    state = request_state.get()
+    if state is not None:
+        state["state"] = (generation, next_publication)
+    return generation, next_publication, values.get(key)

@@ -9,15 +9,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from .generation import (
-    GENERATION_KEY,
-    NEXT_SCHEDULED_KEY,
-    content_state,
-    timeout_until,
-)
-from .generation import (
-    request_state as _request_state,
-)
+from .generation import request_state as _request_state
+from .generation import state_and_value, timeout_until
 
 logger = logging.getLogger(__name__)
 
@@ -77,14 +70,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = page_key(request)  # outside the try: a bad Host must answer 400, as usual
         try:
-            values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY, key])
-            generation, next_publication = content_state(values)
+            generation, next_publication, stored = state_and_value(key)
         except Exception:
             logger.exception("Page cache unavailable; serving uncached")
             return self.get_response(request)
-        _request_state.get()["state"] = (generation, next_publication)
-
-        stored = values.get(key)
         if stored is not None and stored[0] == generation:
             response = self.rebuild(stored)
             response["X-Cache"] = "HIT"
