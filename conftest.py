@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from articles.models import Article, Author, Organisation, Section, Topic
 from articles.roles import EDITORS, WRITERS, ensure_roles
+from tests.bilingual import bilingual  # noqa: F401  (a fixture: pytest finds it here)
 
 _sequence = itertools.count(1)
 
@@ -124,3 +125,14 @@ def commit(django_capture_on_commit_callbacks):
     """`with commit(): ...` runs the block as if its transaction committed: the tests'
     transaction never does, and the page cache is invalidated on commit."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def own_draft(make_article, writer):
+    """A draft of `writer`'s (their byline): what the newsroom and previews are tested with."""
+    return make_article(
+        title="My draft on HK fintech",
+        status=Article.Status.DRAFT,
+        created_by=writer,
+        authors=[writer.author],
+    )

@@ -259,3 +259,73 @@ def crawl(client, start_urls, limit=300):
             if is_crawlable(absolute):
                 queue.append(local_url(absolute))
     return pages
+
+
+# ---------------------------------------------------------------- reading one page
+
+
+class Page(HTMLParser):
+    """The parts of a page these tests read: tags with attributes, and the visible text
+    (not scripts, styles or the head) with the language each piece of it is marked in."""
+
+    def __init__(self, content):
+        super().__init__()
+        self.tags = []
+        self.text = []  # (text, lang of the nearest element that sets one)
+        self._stack = []  # (tag, lang)
+        self._hidden = 0
+        self.feed(content)
+
+    VOID = {"meta", "link", "img", "input", "br", "hr", "source"}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag in self.VOID:
+            return
+        lang = attrs.get("lang") or (self._stack[-1][1] if self._stack else None)
+        self._stack.append((tag, lang))
+        if tag in ("script", "style", "head", "title"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        while self._stack:
+            open_tag, _ = self._stack.pop()
+            if open_tag in ("script", "style", "head", "title"):
+                self._hidden -= 1
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.text.append((data.strip(), self._stack[-1][1] if self._stack else None))
+
+    def find(self, tag, **attrs):
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+    @property
+    def html_lang(self):
+        return self.find("html")[0]["lang"]
+
+    def alternates(self):
+        """{hreflang: href} of the <link rel="alternate" hreflang> elements."""
+        return {a["hreflang"]: a["href"] for a in self.find("link", rel="alternate") if "hreflang" in a}
+
+    def switcher(self):
+        """{hreflang: href} of the language switcher's links."""
+        return {
+            a["hreflang"]: a["href"]
+            for t, a in self.tags
+            if t == "a" and a.get("rel") == "alternate" and "hreflang" in a
+        }
+
+    def visible_text(self):
+        return " ".join(text for text, _ in self.text)
+
+
+def get(client, url, status=200, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == status, (url, response.status_code)
+    return response, Page(response.content.decode())

@@ -24,7 +24,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from articles.models import Article, Section
-from tests.test_cache import TEST_REDIS_URL, redis_unreachable
+from pagecache.tests.helpers import TEST_REDIS_URL, redis_unreachable
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.slow]

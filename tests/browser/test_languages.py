@@ -11,9 +11,11 @@ from articles.models import Article, Author, Organisation, Section, Topic
 
 from .conftest import DESKTOP, PHONE, save_full_page_screenshot, set_viewport
 
-# serialized_rollback: the live server needs committed data, and the flush after each
-# test would otherwise also wipe the groups that the roles migration created.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# transaction=True: the live server needs committed data. Not serialized_rollback: reloading
+# the serialized content types clashes with those that other transactional tests' flushes
+# leave recreated (ensure_roles). The flush also empties the role groups; tests that need
+# them call articles.roles.ensure_roles(), as test_reader_site.py's note says.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

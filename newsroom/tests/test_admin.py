@@ -1,19 +1,18 @@
-"""The newsroom admin over HTTP: every page per role, the publishing rule enforced on the
-server, ownership on every admin URL, tag autocomplete, bulk actions, "view on site"."""
+"""newsroom/admin.py: each screen per role, publishing and ownership on the server, tags, history screens."""
 
 from datetime import timedelta
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Organisation, Topic
+from articles.models import Article, Topic
+from pagecache.fragments import LOCAL_VALUES
+from tests.admin_forms import admin_url, form_data
 
-from .admin_forms import admin_url, form_data
-
-SECRET = "Secret merger of two Hong Kong AI labs"
+from .helpers import SECRET, HidesTheSecret, edit, logged_in, versions
 
 
 @pytest.fixture
@@ -24,29 +23,6 @@ def superuser(django_user_model):
 @pytest.fixture
 def users(superuser, editor, writer):
     return {"superuser": superuser, "editor": editor, "writer": writer}
-
-
-@pytest.fixture
-def others_draft(make_article, other_writer):
-    """Another writer's draft: the writer must never see it anywhere."""
-    return make_article(
-        title=SECRET, slug="secret-merger", status=Article.Status.DRAFT, created_by=other_writer
-    )
-
-
-@pytest.fixture
-def own_draft(make_article, writer):
-    return make_article(
-        title="My draft on HK fintech",
-        status=Article.Status.DRAFT,
-        created_by=writer,
-        authors=[writer.author],
-    )
-
-
-def logged_in(client, user):
-    client.force_login(user)
-    return client
 
 
 def add_post(section, **extra):
@@ -64,8 +40,6 @@ def add_post(section, **extra):
     data.update(extra)
     return data
 
-
-# --- every page, every role ------------------------------------------------------------
 
 PAGES = [
     # (url name, model, needs an object, expected status per role)
@@ -134,13 +108,6 @@ def test_admin_index_lists_what_each_role_may_use(client, editor, writer):
 
 
 @pytest.mark.django_db
-def test_non_staff_user_is_sent_to_the_login_page(client, make_user):
-    reader = make_user("reader")
-    response = logged_in(client, reader).get(admin_url("changelist"))
-    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
-
-
-@pytest.mark.django_db
 def test_article_changelist_shows_the_columns_in_few_queries(
     client, editor, make_article, django_assert_max_num_queries
 ):
@@ -177,9 +144,6 @@ def test_article_changelist_filters_search_and_date_hierarchy(
         assert "Tagged story" in page, query
         if "status__exact" not in query and "published_at__year" not in query:
             assert "Bare story" not in page, query
-
-
-# --- publishing is the editors' -----------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -304,15 +268,8 @@ class TestEditorPublishes:
         assert all(a["revision"].version_set.count() == 1 for a in history.context["action_list"])
 
 
-# --- ownership on every admin URL ---------------------------------------------------------
-
-
 @pytest.mark.django_db
-class TestWriterCannotReachAnotherWritersArticle:
-    def assert_hidden(self, response):
-        assert SECRET not in response.content.decode()
-        assert "secret-merger" not in response.get("Location", "")
-
+class TestWriterCannotReachAnotherWritersArticle(HidesTheSecret):
     def test_changelist_and_search(self, client, writer, others_draft, own_draft):
         client = logged_in(client, writer)
         response = client.get(admin_url("changelist"))
@@ -393,55 +350,11 @@ class TestWriterCannotReachAnotherWritersArticle:
         assert texts == [own_draft.title]
         self.assert_hidden(response)
 
-    def test_view_on_site_redirect_and_public_page(self, client, writer, others_draft):
-        client = logged_in(client, writer)
-        content_type = ContentType.objects.get_for_model(Article)
-        response = client.get(reverse("admin:view_on_site", args=[content_type.pk, others_draft.pk]))
-        assert response.status_code == 404
-        self.assert_hidden(response)
-        response = client.get(others_draft.get_absolute_url())
-        assert response.status_code == 404
-        self.assert_hidden(response)
-
 
 def others_draft_version_id(article):
     from reversion.models import Version
 
     return Version.objects.get_for_object(article).latest("pk").pk
-
-
-# --- "view on site" previews ----------------------------------------------------------------
-
-
-@pytest.mark.django_db
-class TestViewOnSite:
-    def test_editor_previews_a_draft(self, client, editor, own_draft):
-        client = logged_in(client, editor)
-        change = client.get(admin_url("change", own_draft.pk)).content.decode()
-        content_type = ContentType.objects.get_for_model(Article)
-        link = reverse("admin:view_on_site", args=[content_type.pk, own_draft.pk])
-        assert link in change
-        response = client.get(link)
-        assert response.status_code == 302
-        assert response["Location"].endswith(own_draft.get_absolute_url())
-        page = client.get(own_draft.get_absolute_url())
-        assert page.status_code == 200 and own_draft.title in page.content.decode()
-
-    def test_writer_previews_own_draft(self, client, writer, own_draft):
-        page = logged_in(client, writer).get(own_draft.get_absolute_url())
-        assert page.status_code == 200 and own_draft.title in page.content.decode()
-
-    def test_anonymous_gets_404_for_a_draft(self, client, own_draft):
-        response = client.get(own_draft.get_absolute_url())
-        assert response.status_code == 404
-        assert own_draft.title not in response.content.decode()
-
-    def test_unknown_content_type_is_404(self, client, editor):
-        response = logged_in(client, editor).get(reverse("admin:view_on_site", args=[99999, 1]))
-        assert response.status_code == 404
-
-
-# --- tags: autocomplete and new tags --------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -472,53 +385,12 @@ class TestTagAutocomplete:
         assert "admin/js/vendor/select2/select2.full" in page  # shipped with Django, no CDN
         assert "cdn" not in page.lower()
 
-    def test_writer_tags_a_draft_with_existing_and_new_topics(
-        self, client, writer, own_draft, topic, organisation
-    ):
-        client = logged_in(client, writer)
-        data = form_data(
-            client.get(admin_url("change", own_draft.pk)),
-            topics=[str(topic.pk)],
-            organisations=[str(organisation.pk)],
-            new_topics="Smart city, smart  city, FINTECH, 香港AI",
-        )
-        response = client.post(admin_url("change", own_draft.pk), data)
-        assert response.status_code == 302
-        assert sorted(own_draft.topics.values_list("name", flat=True)) == [
-            "Smart city",
-            "fintech",
-            "香港AI",
-        ]
-        assert list(own_draft.organisations.all()) == [organisation]
-        assert Topic.objects.count() == 3
-        assert Topic.objects.get(name="香港AI").slug == "香港ai"
-
-    def test_writer_cannot_create_organisations(self, client, writer, own_draft):
-        client = logged_in(client, writer)
-        form = client.get(admin_url("change", own_draft.pk))
-        assert "new_organisations" not in form.context["adminform"].form.fields
-        data = form_data(form, new_organisations="Made Up Ltd")
-        assert client.post(admin_url("change", own_draft.pk), data).status_code == 302
-        assert not Organisation.objects.exists()
-
-    def test_editor_creates_organisations(self, client, editor, own_draft):
-        client = logged_in(client, editor)
-        data = form_data(client.get(admin_url("change", own_draft.pk)), new_organisations="HKSTP, Cyberport")
-        assert client.post(admin_url("change", own_draft.pk), data).status_code == 302
-        assert sorted(own_draft.organisations.values_list("name", flat=True)) == [
-            "Cyberport",
-            "HKSTP",
-        ]
-
     def test_unknown_topic_id_is_a_form_error(self, client, writer, own_draft):
         client = logged_in(client, writer)
         data = form_data(client.get(admin_url("change", own_draft.pk)), topics=["999999"])
         response = client.post(admin_url("change", own_draft.pk), data)
         assert response.status_code == 200
         assert "topics" in response.context["adminform"].form.errors
-
-
-# --- the taxonomy admins ----------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -555,3 +427,186 @@ def test_editor_adds_a_topic_with_a_chinese_slug(client, editor):
     )
     assert response.status_code == 302
     assert Topic.objects.get().slug == "人工智能"
+
+
+@pytest.mark.django_db
+class TestRestore:
+    def test_writer_restores_own_draft(self, story, writer):
+        client = logged_in(writer)
+        edit(client, story, title="Worse title")
+        first = versions(story)[0]
+        revision_page = client.get(admin_url("revision", story.pk, first.pk))
+        response = client.post(admin_url("revision", story.pk, first.pk), form_data(revision_page))
+        assert response.status_code == 302
+        story.refresh_from_db()
+        assert story.title == "First title" and story.status == Article.Status.DRAFT
+
+    def test_writer_cannot_restore_a_published_version(self, story, writer, editor):
+        editor_client = logged_in(editor)
+        edit(editor_client, story, status="published")
+        edit(editor_client, story, status="draft", title="Pulled")
+        published_version = versions(story)[1]
+        client = logged_in(writer)
+        revision_page = client.get(admin_url("revision", story.pk, published_version.pk))
+        response = client.post(
+            admin_url("revision", story.pk, published_version.pk), form_data(revision_page)
+        )
+        assert response.status_code == 403
+        story.refresh_from_db()
+        assert story.status == Article.Status.DRAFT and story.title == "Pulled"
+
+    def test_version_of_another_article_is_404(self, story, editor, make_article):
+        other = make_article()
+        client = logged_in(editor)
+        edit(client, other, title="Other edited")
+        other_version = versions(other)[0]
+        response = client.get(admin_url("revision", story.pk, other_version.pk))
+        assert response.status_code == 404
+
+
+@pytest.mark.django_db
+class TestHistoryVisibility:
+    def test_writer_sees_own_history_only(self, story, writer, other_writer):
+        response = logged_in(writer).get(admin_url("history", story.pk))
+        assert response.status_code == 200
+        assert "Added." in response.content.decode()
+        response = logged_in(other_writer).get(admin_url("history", story.pk), follow=True)
+        assert story.title not in response.content.decode()
+        assert response.redirect_chain[0][0] == "/admin/"
+        first = versions(story)[0]
+        response = logged_in(other_writer).get(admin_url("revision", story.pk, first.pk))
+        assert response.status_code == 302
+
+    def test_published_article_history_is_read_only_for_its_writer(self, story, writer, editor):
+        edit(logged_in(editor), story, status="published")
+        page = logged_in(writer).get(admin_url("history", story.pk)).content.decode()
+        assert "Added." in page
+        assert admin_url("revision", story.pk, versions(story)[0].pk) not in page
+        response = logged_in(writer).get(admin_url("revision", story.pk, versions(story)[0].pk))
+        assert response.status_code == 403
+
+
+@pytest.mark.django_db
+class TestRecoverDeleted:
+    def test_writers_cannot_list_or_recover_deleted_articles(self, story, editor, writer):
+        logged_in(editor).post(admin_url("delete", story.pk), {"post": "yes"})
+        client = logged_in(writer)
+        assert "Recover deleted" not in client.get(admin_url("changelist")).content.decode()
+        response = client.get(admin_url("recoverlist"))
+        assert response.status_code == 403 and "First title" not in response.content.decode()
+        version = versions(story)[-1]
+        assert client.get(admin_url("recover", version.pk)).status_code == 403
+
+
+@pytest.mark.django_db
+class TestAdmin:
+    def add(self, client, section, **fields):
+        data = {
+            "title": "香港金融科技",
+            "slug": "香港金融科技",
+            "standfirst": "",
+            "body": "中文。",
+            "language": "zh-hant",
+            "section": str(section.pk),
+            "new_topics": "",
+            "hero_image_alt": "",
+            "status": "published",
+            "published_at_0": "2026-01-01",
+            "published_at_1": "10:00:00",
+        }
+        data.update(fields)
+        return client.post("/admin/articles/article/add/", data)
+
+    def test_editor_links_a_translation(self, client, editor, make_article, section):
+        english = make_article(title="Fintech in Hong Kong")
+        client.force_login(editor)
+        response = self.add(client, section, translation=str(english.pk))
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        english.refresh_from_db()
+        assert english.translation.slug == "香港金融科技"
+
+    def test_same_language_translation_is_a_form_error(self, client, editor, make_article, section):
+        chinese = make_article(language="zh-hant")
+        client.force_login(editor)
+        response = self.add(client, section, translation=str(chinese.pk))
+        assert response.status_code == 200
+        assert "must be in the other language" in str(response.context["adminform"].form.errors)
+
+    def test_writer_cannot_link_another_writers_article(
+        self, client, writer, other_writer, make_article, section
+    ):
+        theirs = make_article(created_by=other_writer)
+        client.force_login(writer)
+        response = self.add(
+            client, section, translation=str(theirs.pk), status="draft", published_at_0="", published_at_1=""
+        )
+        assert response.status_code == 200
+        assert "translation" in response.context["adminform"].form.errors
+        theirs.refresh_from_db()
+        assert theirs.translation is None
+
+    def test_translation_autocomplete_finds_articles(self, client, editor, make_article):
+        make_article(title="Fintech in Hong Kong")
+        client.force_login(editor)
+        response = client.get(
+            "/admin/autocomplete/",
+            {
+                "term": "Fintech",
+                "app_label": "articles",
+                "model_name": "article",
+                "field_name": "translation",
+            },
+        )
+        assert response.status_code == 200
+        assert [r["text"] for r in response.json()["results"]] == ["Fintech in Hong Kong"]
+
+    def test_tag_autocomplete_finds_the_chinese_name(self, client, editor):
+        Topic.objects.create(name="fintech", name_zh_hant="金融科技")
+        client.force_login(editor)
+        response = client.get(
+            "/admin/autocomplete/",
+            {"term": "金融", "app_label": "articles", "model_name": "article", "field_name": "topics"},
+        )
+        assert [r["text"] for r in response.json()["results"]] == ["fintech"]
+
+    def test_chinese_names_are_edited_in_the_admin(self, client, editor, section):
+        client.force_login(editor)
+        for url in (
+            f"/admin/articles/section/{section.pk}/change/",
+            "/admin/articles/topic/add/",
+            "/admin/articles/organisation/add/",
+        ):
+            response = client.get(url)
+            assert "name_zh_hant" in response.context["adminform"].form.fields, url
+
+
+def html(response):
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_bulk_publish_shows_on_the_next_anonymous_request(client, editor, make_article, commit):
+    from pagecache.tests.helpers import BACKENDS
+
+    drafts = [make_article(title=f"Bulk draft {n}", status=Article.Status.DRAFT) for n in range(2)]
+    reader = Client()
+    url = reverse("reader:article_list")
+    with override_settings(
+        CACHES={"default": BACKENDS["locmem"]}, PAGE_CACHE_ENABLED=True, FRAGMENT_CACHE_ENABLED=True
+    ):
+        cache.clear()
+        LOCAL_VALUES.clear()
+        assert "Bulk draft" not in html(reader.get(url))
+        assert reader.get(url)["X-Cache"] == "HIT"
+        client.force_login(editor)
+        with commit():
+            response = client.post(
+                admin_url("changelist"),
+                {"action": "publish_selected", "_selected_action": [a.pk for a in drafts]},
+            )
+        assert response.status_code == 302
+        response = reader.get(url)
+        assert response["X-Cache"] == "MISS"
+        assert "Bulk draft 0" in html(response) and "Bulk draft 1" in html(response)
+        cache.clear()

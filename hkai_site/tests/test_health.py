@@ -1,4 +1,4 @@
-"""GET /healthz for load balancers (hkai_site/health.py)."""
+"""hkai_site/health.py: GET /healthz for load balancers."""
 
 from unittest import mock
 

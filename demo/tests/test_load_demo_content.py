@@ -1,6 +1,6 @@
-"""`manage.py load_demo_content`: the launch content, its reruns and the demo accounts."""
+"""demo/management/commands/load_demo_content.py: the launch content, its reruns and the demo accounts."""
 
-import json
+import io
 import re
 from io import StringIO
 
@@ -21,8 +21,9 @@ from articles.models import (
     Topic,
 )
 from articles.roles import EDITORS, WRITERS
-from demo.launch import CONTENT_FILE, DATA_DIR
+from demo.launch import DATA_DIR, read_content
 from demo.management.commands.load_demo_content import split_source
+from tests.page_checks import get
 
 SOURCE_TEXT = (DATA_DIR / "rise-of-ai-in-hong-kong.txt").read_text(encoding="utf-8")
 LEAD_SLUG = "rise-of-ai-in-hong-kong"
@@ -244,14 +245,34 @@ class TestSourceParsing:
         with pytest.raises(CommandError, match="two blank lines"):
             split_source("Title\n\nOne paragraph only.", set())
 
-    def test_data_file_names_only_known_sections_organisations_and_topics(self):
-        content = json.loads(CONTENT_FILE.read_text(encoding="utf-8"))
-        sections = {s["slug"] for s in content["sections"]}
-        organisations = {o["name"] for o in content["organisations"]}
-        topics = {t["name"] for t in content["topics"]}
-        kinds = set(Organisation.Kind.values)
-        assert all(o["kind"] in kinds for o in content["organisations"])
-        for article in content["articles"]:
-            assert article["section"] in sections
-            assert set(article["organisations"]) <= organisations
-            assert set(article["topics"]) <= topics
+
+@pytest.mark.django_db
+class TestLaunchContentChineseNames:
+    def test_loaded_with_chinese_names(self, db):
+        call_command("load_demo_content", stdout=io.StringIO())
+        assert Section.objects.get(slug="government-initiatives").name_zh_hant == "政府措施"
+        assert Organisation.objects.get(name="Cyberport").name_zh_hant == "數碼港"
+        assert Topic.objects.get(name="privacy").name_zh_hant == "私隱"
+        content = read_content()
+        for kind, model in (("sections", Section), ("organisations", Organisation)):
+            assert all(item.get("name_zh_hant") for item in content[kind]), kind
+            assert not model.objects.filter(name_zh_hant="").exists(), kind
+
+    def test_fills_blank_chinese_names_and_keeps_an_editors(self, db):
+        Topic.objects.create(name="fintech")
+        Topic.objects.create(name="privacy", name_zh_hant="個人私隱")
+        Section.objects.create(name="International Collaboration", slug="intl")
+        call_command("load_demo_content", stdout=io.StringIO())
+        assert Topic.objects.get(name="fintech").name_zh_hant == "金融科技"
+        assert Topic.objects.get(name="privacy").name_zh_hant == "個人私隱"
+        assert Section.objects.get(slug="intl").name_zh_hant == "國際合作"
+
+    def test_chinese_front_page_of_the_launch_content(self, client, db):
+        call_command("load_demo_content", stdout=io.StringIO())
+        _, page = get(client, "/zh-hant/")
+        text = page.visible_text()
+        for name in ("政府措施", "初創企業與創新樞紐", "數碼港", "香港科學園", "香港政府"):
+            assert name in text
+        _, page = get(client, "/zh-hant/topics/")
+        for name in ("智慧城市", "金融科技", "智能投資顧問", "私隱", "香港AI"):
+            assert name in page.visible_text()

@@ -1,16 +1,17 @@
-"""RSS and Atom feeds, parsed as a feed reader would (feedparser)."""
+"""reader/feeds.py: RSS and Atom feeds in each language, parsed as a feed reader would (feedparser)."""
 
+import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, Author, Organisation, Section, Topic
+from tests.bilingual import CHINESE_LIST, ENGLISH_LIST
 
-HONG_KONG = ZoneInfo("Asia/Hong_Kong")
+from .helpers import HONG_KONG, ORIGIN
 
 
 def fetch(client, url):
@@ -132,3 +133,50 @@ class TestPerObjectFeeds:
         Section.objects.create(name="Empty", slug="empty")
         _, feed = fetch(client, reverse("reader:feed_section", args=["empty"]))
         assert feed.entries == []
+
+
+# ---------------------------------------------------------------- per language
+
+
+def in_chinese(view_name, *args):
+    with translation.override("zh-hant"):
+        return reverse(view_name, args=args)
+
+
+def parse_feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+@pytest.mark.django_db
+class TestFeedsPerLanguage:
+    def test_latest_rss_in_english_and_in_chinese(self, client, bilingual):
+        english = parse_feed(client, "/feeds/latest/")
+        assert english.feed.language == "en"
+        assert english.feed.title == "HKAI: latest articles"
+        assert [e.title for e in english.entries] == ENGLISH_LIST
+        chinese = parse_feed(client, "/zh-hant/feeds/latest/")
+        assert chinese.feed.language == "zh-Hant"
+        assert chinese.feed.title == "HKAI：最新文章"
+        assert chinese.feed.subtitle == "香港人工智能"
+        assert [e.title for e in chinese.entries] == CHINESE_LIST
+        assert all(e.link.startswith(ORIGIN + "/zh-hant/articles/") for e in chinese.entries)
+        assert chinese.feed.link == ORIGIN + "/zh-hant/"
+
+    def test_atom_names_its_language(self, client, bilingual):
+        response = client.get("/zh-hant/feeds/latest/atom/")
+        root = ET.fromstring(response.content)
+        assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-Hant"
+        feed = parse_feed(client, "/zh-hant/feeds/latest/atom/")
+        assert [e.title for e in feed.entries] == CHINESE_LIST
+
+    def test_topic_feed_uses_the_chinese_name(self, client, bilingual):
+        feed = parse_feed(client, in_chinese("reader:feed_topic", "fintech"))
+        assert feed.feed.title == "HKAI：金融科技"
+        assert feed.feed.subtitle == "HKAI有關「金融科技」的最新文章。"
+        assert {t.term for t in feed.entries[0].tags} == {"金融科技"}
+        english = parse_feed(client, "/feeds/topics/fintech/")
+        assert english.feed.title == "HKAI: fintech"

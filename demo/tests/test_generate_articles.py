@@ -1,8 +1,4 @@
-"""generate_articles: realistic synthetic content, made with the models' own rules.
-
-Documented behaviour: sections, tags and authors are topped up to their targets (existing
-ones reused, so a second run adds none), articles are always added (--count more each run).
-"""
+"""demo/management/commands/generate_articles.py: synthetic content made by the models' rules."""
 
 from io import StringIO
 
@@ -20,9 +16,9 @@ from articles.models import (
     Organisation,
     Section,
     Topic,
-    unicode_slugify,
 )
 from articles.rendering import render_markdown
+from core.text import unicode_slugify
 
 LAUNCH_SECTIONS = {
     "Government Initiatives",
@@ -31,6 +27,8 @@ LAUNCH_SECTIONS = {
     "Challenges and Ethical Considerations",
     "International Collaboration",
 }
+
+
 SMALL = {"organisations": 60, "topics": 150, "authors": 8, "body_pool": 20}
 
 

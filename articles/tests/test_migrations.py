@@ -1,5 +1,4 @@
-"""Migrations: the models and the migrations agree, and every articles migration can be
-undone and redone (so a bad deploy can be rolled back with `migrate articles <previous>`)."""
+"""articles/migrations/: they agree with the models, and each one can be undone and redone."""
 
 import io
 

@@ -1,18 +1,11 @@
-"""Edit conflicts: the second of two people saving the same article is refused with a clear
-form error, and their text stays in the form."""
+"""newsroom/forms.py: ArticleAdminForm's edit-conflict check and its new tags."""
 
 import pytest
-from django.test import Client
 
-from articles.models import Article
+from articles.models import Article, Organisation, Topic
+from tests.admin_forms import admin_url, form_data
 
-from .admin_forms import admin_url, form_data
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
+from .helpers import logged_in
 
 
 @pytest.fixture
@@ -126,3 +119,44 @@ class TestEditConflict:
         assert "Someone else saved this article" in response.content.decode()
         article.refresh_from_db()
         assert article.body == "Third."
+
+
+@pytest.mark.django_db
+class TestTagAutocomplete:
+    def test_writer_tags_a_draft_with_existing_and_new_topics(
+        self, client, writer, own_draft, topic, organisation
+    ):
+        client = logged_in(client, writer)
+        data = form_data(
+            client.get(admin_url("change", own_draft.pk)),
+            topics=[str(topic.pk)],
+            organisations=[str(organisation.pk)],
+            new_topics="Smart city, smart  city, FINTECH, 香港AI",
+        )
+        response = client.post(admin_url("change", own_draft.pk), data)
+        assert response.status_code == 302
+        assert sorted(own_draft.topics.values_list("name", flat=True)) == [
+            "Smart city",
+            "fintech",
+            "香港AI",
+        ]
+        assert list(own_draft.organisations.all()) == [organisation]
+        assert Topic.objects.count() == 3
+        assert Topic.objects.get(name="香港AI").slug == "香港ai"
+
+    def test_writer_cannot_create_organisations(self, client, writer, own_draft):
+        client = logged_in(client, writer)
+        form = client.get(admin_url("change", own_draft.pk))
+        assert "new_organisations" not in form.context["adminform"].form.fields
+        data = form_data(form, new_organisations="Made Up Ltd")
+        assert client.post(admin_url("change", own_draft.pk), data).status_code == 302
+        assert not Organisation.objects.exists()
+
+    def test_editor_creates_organisations(self, client, editor, own_draft):
+        client = logged_in(client, editor)
+        data = form_data(client.get(admin_url("change", own_draft.pk)), new_organisations="HKSTP, Cyberport")
+        assert client.post(admin_url("change", own_draft.pk), data).status_code == 302
+        assert sorted(own_draft.organisations.values_list("name", flat=True)) == [
+            "Cyberport",
+            "HKSTP",
+        ]

@@ -1,0 +1,68 @@
+"""articles/querysets.py: the publication rule, previews, published counts, one version per story."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Organisation, Topic
+
+
+@pytest.mark.django_db
+class TestPublicationRule:
+    def test_published_article_is_public(self, make_article):
+        article = make_article()
+        assert list(Article.objects.published()) == [article]
+        assert article.is_published
+
+    def test_draft_is_not_public(self, make_article):
+        article = make_article(status=Article.Status.DRAFT)
+        assert not Article.objects.published().exists()
+        assert not article.is_published
+
+    def test_scheduled_article_turns_public_at_its_time(self, make_article):
+        when = timezone.now() + timedelta(hours=2)
+        article = make_article(published_at=when)
+        assert not Article.objects.published().exists()
+        assert article.is_scheduled and not article.is_published
+        just_before = when - timedelta(microseconds=1)
+        assert not Article.objects.published(at=just_before).exists()
+        assert list(Article.objects.published(at=when)) == [article]
+
+    def test_visible_to_lets_staff_preview_drafts_only(
+        self, make_article, writer, other_writer, editor, django_user_model
+    ):
+        draft = make_article(status=Article.Status.DRAFT, created_by=writer)
+        reader = django_user_model.objects.create_user("reader", password="x")
+        assert draft in Article.objects.visible_to(writer)
+        assert draft in Article.objects.visible_to(editor)
+        assert draft not in Article.objects.visible_to(reader)
+        # Writers preview their own drafts, not each other's (as in the admin).
+        assert draft not in Article.objects.visible_to(other_writer)
+        assert make_article() in Article.objects.visible_to(other_writer)
+
+
+@pytest.mark.django_db
+class TestTags:
+    def test_counts_only_published_articles(self, make_article):
+        make_article(topics=["privacy"], organisations=["ASTRI"])
+        make_article(topics=["privacy"], organisations=["ASTRI"], status=Article.Status.DRAFT)
+        make_article(
+            topics=["privacy"],
+            organisations=["ASTRI"],
+            published_at=timezone.now() + timedelta(days=1),
+        )
+        make_article(topics=["draft-only"], status=Article.Status.DRAFT)
+        assert dict(Topic.objects.in_use().values_list("name", "num_articles")) == {"privacy": 1}
+        assert Organisation.objects.in_use().get().num_articles == 1
+
+
+@pytest.mark.django_db
+class TestListsShowEachStoryOnce:
+    def test_for_language_keeps_one_version_per_story(self, bilingual):
+        for language, expected in (("en", "en"), ("zh-hant", "zh")):
+            pks = set(Article.objects.published().for_language(language).values_list("pk", flat=True))
+            assert bilingual[expected].pk in pks
+            assert bilingual["en" if expected == "zh" else "zh"].pk not in pks
+            assert {bilingual["en_only"].pk, bilingual["zh_only"].pk, bilingual["en_draft_zh"].pk} <= pks
+            assert bilingual["draft_zh"].pk not in pks

@@ -1,0 +1,58 @@
+"""pagecache/fragments.py: generation_cached values, and this process's copies of them (LOCAL_VALUES)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Topic
+from pagecache.fragments import generation_cached
+
+
+def html(response):
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+class TestGenerationCached:
+    def test_computed_once_per_generation(self, page_cache, make_article, commit):
+        calls = []
+
+        def compute():
+            calls.append(1)
+            return Topic.objects.count()
+
+        assert generation_cached("topic-count", compute) == 0
+        assert generation_cached("topic-count", compute) == 0
+        assert len(calls) == 1
+        with commit():
+            Topic.objects.create(name="edge AI")
+        assert generation_cached("topic-count", compute) == 1
+        assert len(calls) == 2
+
+    def test_off_means_always_computed(self, page_cache, settings):
+        settings.FRAGMENT_CACHE_ENABLED = False
+        calls = []
+        generation_cached("x", lambda: calls.append(1))
+        generation_cached("x", lambda: calls.append(1))
+        assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_values_kept_by_this_process_follow_a_change_made_by_another_server(
+    fragment_cache, client, make_article, commit
+):
+    with commit():
+        topic = Topic.objects.create(name="robotics")
+        make_article(topics=[topic])
+    url = reverse("reader:topic_list")
+    for _ in range(2):  # the second request reuses this process's copy of the counts
+        assert re.search(r">robotics <span class=\"count\"><span[^>]*>\(</span>1<", html(client.get(url)))
+    # Another app server publishes (here: outside a commit, so this process's signal
+    # does nothing) and bumps the shared generation: this process's copy is now old.
+    make_article(topics=[topic])
+    from pagecache.generation import invalidate_page_cache
+
+    invalidate_page_cache()
+    assert re.search(r">robotics <span class=\"count\"><span[^>]*>\(</span>2<", html(client.get(url)))

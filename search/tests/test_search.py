@@ -1,0 +1,271 @@
+"""search/search.py: ArticleSearch's filters, words with filters, facets, the ranking limit, both languages."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from search.search import ArticleSearch
+from tests.bilingual import CHINESE_LIST, ENGLISH_LIST
+from tests.page_checks import get
+
+from .helpers import SEARCH_URL, facet, query_pairs, search, titles
+
+
+def html(response):
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+class TestTagFilters:
+    def test_two_topics_combine_with_and(self, client, newsroom):
+        response = search(client, ("topic", "fintech"), ("topic", "香港ai"))
+        assert titles(response) == ["All three topics", "Fintech and Hong Kong AI"]
+
+    def test_three_topics_combine_with_and(self, client, newsroom):
+        response = search(client, ("topic", "fintech"), ("topic", "香港ai"), ("topic", "smart-city"))
+        assert titles(response) == ["All three topics"]
+
+    def test_topic_organisation_and_section_combine_with_and(self, client, newsroom):
+        response = search(client, ("topic", "fintech"), ("org", "astri"), ("section", "research"))
+        assert titles(response) == ["All three topics"]
+        response = search(client, ("topic", "fintech"), ("org", "hkma"))
+        assert titles(response) == ["Fintech and Hong Kong AI", "Fintech only"]
+
+    def test_two_organisations_combine_with_and(self, client, newsroom):
+        response = search(client, ("org", "astri"), ("org", "hkma"))
+        assert titles(response) == ["Fintech and Hong Kong AI"]
+
+    def test_each_article_is_listed_once(self, client, newsroom):
+        response = search(client, ("topic", "fintech"), ("org", "astri"), ("org", "hkma"))
+        assert response.context["paginator"].count == 1
+        assert titles(response) == ["Fintech and Hong Kong AI"]
+
+    def test_repeated_parameter_counts_once(self, client, newsroom):
+        response = search(client, ("topic", "fintech"), ("topic", "fintech"))
+        assert len(response.context["active_filters"]) == 1
+        assert len(titles(response)) == 3
+
+    def test_chinese_tag_slug_and_name(self, client, newsroom):
+        expected = ["All three topics", "Fintech and Hong Kong AI"]
+        assert titles(search(client, topic="香港ai")) == expected
+        assert titles(search(client, topic="香港AI")) == expected
+        # As a browser sends it: percent-encoded UTF-8 in the query string.
+        response = client.get(SEARCH_URL + "?topic=%E9%A6%99%E6%B8%AFai")
+        assert titles(response) == expected
+
+    def test_tag_name_is_accepted_ignoring_case(self, client, newsroom):
+        assert titles(search(client, topic="Smart City")) == ["All three topics"]
+        assert titles(search(client, org="ASTRI")) == ["All three topics", "Fintech and Hong Kong AI"]
+
+    def test_unknown_filter_is_shown_with_no_results(self, client, newsroom):
+        response = search(client, ("topic", "fintech"), ("topic", "no-such-topic"))
+        assert titles(response) == []
+        unknown = [f for f in response.context["active_filters"] if not f.known]
+        assert [f.value for f in unknown] == ["no-such-topic"]
+        content = response.content.decode()
+        assert "no-such-topic" in content and "unknown topic" in content
+
+    def test_two_sections_match_nothing(self, client, newsroom, section):
+        response = search(client, ("section", section.slug), ("section", "research"))
+        assert titles(response) == []
+
+    def test_no_criteria_lists_latest_published(self, client, newsroom):
+        response = search(client)
+        assert titles(response) == [
+            "All three topics",
+            "Fintech and Hong Kong AI",
+            "Fintech only",
+            "No tags at all",
+        ]
+
+
+@pytest.mark.django_db
+class TestPublicationRule:
+    def test_drafts_and_scheduled_never_in_results(self, client, newsroom):
+        for params in [{}, {"q": "fintech"}, {"q": "draft"}, {"q": "香港"}, {"topic": "fintech"}]:
+            assert "draft" not in " ".join(titles(search(client, **params))).lower()
+
+    def test_drafts_and_scheduled_never_in_facet_counts(self, client, newsroom):
+        response = search(client)
+        assert facet(response, "topic") == {"fintech": 3, "香港AI": 2, "smart city": 1}
+        assert facet(response, "org") == {"ASTRI": 2, "HKMA": 2}
+        assert facet(response, "section") == {"Government Initiatives": 3, "Research": 1}
+
+    def test_tag_used_only_by_drafts_has_no_facet(self, client, make_article):
+        make_article(title="Published", topics=["public"])
+        make_article(title="Hidden", status=Article.Status.DRAFT, topics=["secret"])
+        assert facet(search(client), "topic") == {"public": 1}
+
+
+@pytest.mark.django_db
+class TestFacets:
+    def test_counts_are_within_the_results(self, client, newsroom):
+        response = search(client, topic="fintech")
+        # The chosen topic is not offered again; the others count the results that carry them.
+        assert facet(response, "topic") == {"香港AI": 2, "smart city": 1}
+        assert facet(response, "org") == {"ASTRI": 2, "HKMA": 2}
+
+    def test_an_article_with_many_tags_counts_once_per_tag(self, client, newsroom):
+        response = search(client, ("org", "astri"), ("org", "hkma"))
+        assert facet(response, "topic") == {"fintech": 1, "香港AI": 1}
+        assert facet(response, "org") == {}
+
+    def test_facet_links_add_a_filter_and_keep_the_others(self, client, newsroom):
+        response = search(client, topic="fintech", q="fintech")
+        item = next(
+            i
+            for f in response.context["facets"]
+            if f.kind.param == "org"
+            for i in f.items
+            if i.slug == "astri"
+        )
+        assert sorted(query_pairs(item.add_url)) == [("org", "astri"), ("q", "fintech"), ("topic", "fintech")]
+        followed = client.get(item.add_url)
+        assert titles(followed) == ["Fintech and Hong Kong AI"]
+
+    def test_facets_are_limited_and_most_used_first(self, client, make_article):
+        for n in range(20):
+            make_article(topics=[f"topic {n:02d}"] + (["popular"] if n % 2 else []))
+        topics = facet(search(client), "topic")
+        assert len(topics) == 15
+        assert next(iter(topics)) == "popular" and topics["popular"] == 10
+
+    def test_facets_follow_the_words(self, client, newsroom):
+        response = search(client, q="fintech -kong")
+        assert titles(response) == ["Fintech only"]
+        assert facet(response, "topic") == {"fintech": 1}
+
+
+@pytest.mark.django_db
+class TestActiveFilters:
+    def test_each_filter_has_a_link_to_the_search_without_it(self, client, newsroom):
+        response = search(client, ("topic", "fintech"), ("topic", "香港ai"), ("org", "astri"), q="topics")
+        filters = {(f.kind.param, f.value): f.remove_url for f in response.context["active_filters"]}
+        assert set(filters) == {("topic", "fintech"), ("topic", "香港ai"), ("org", "astri")}
+        assert sorted(query_pairs(filters[("topic", "fintech")])) == [
+            ("org", "astri"),
+            ("q", "topics"),
+            ("topic", "香港ai"),
+        ]
+        followed = client.get(filters[("org", "astri")])
+        assert [(f.kind.param, f.value) for f in followed.context["active_filters"]] == [
+            ("topic", "fintech"),
+            ("topic", "香港ai"),
+        ]
+        content = response.content.decode()
+        for url in filters.values():
+            assert f'href="{url.replace("&", "&amp;")}"' in content
+
+    def test_words_can_be_removed_too(self, client, newsroom):
+        response = search(client, topic="fintech", q="only")
+        assert query_pairs(response.context["search"].remove_query_url) == [("topic", "fintech")]
+
+
+@pytest.mark.django_db
+class TestWords:
+    def test_words_and_tags_together(self, client, newsroom, make_article):
+        make_article(title="Fintech without topics")
+        assert titles(search(client, q="fintech", topic="fintech")) == [
+            "Fintech and Hong Kong AI",
+            "Fintech only",
+        ]
+
+
+@pytest.mark.django_db
+class TestChinese:
+    def test_chinese_topic_page_link_and_facet(self, client, make_article):
+        make_article(title="A", topics=["智慧城市", "香港AI"])
+        response = search(client, topic="智慧城市")
+        assert titles(response) == ["A"]
+        assert facet(response, "topic") == {"香港AI": 1}
+        assert "香港ai" in dict(query_pairs(response.context["facets"][0].items[0].add_url))["topic"]
+
+
+@pytest.mark.django_db
+class TestBadInput:
+    def test_repeated_q_and_many_filters(self, client, newsroom):
+        pairs = [("q", "fintech"), ("q", "only")] + [("topic", f"t{n}") for n in range(50)]
+        response = search(client, *pairs)
+        assert titles(response) == []
+        assert len(response.context["active_filters"]) == 10
+
+
+class TestParsing:
+    def test_from_query_dict_dedupes_and_caps(self):
+        from django.http import QueryDict
+
+        search_ = ArticleSearch.from_query_dict(
+            QueryDict("topic=a&topic=a&topic=&org=" + "&org=".join(str(n) for n in range(20)))
+        )
+        assert search_.values["topic"] == ["a"]
+        assert len(search_.values["org"]) == 10
+
+
+@pytest.mark.django_db
+class TestSearchInBothLanguages:
+    @pytest.mark.parametrize("prefix", ["", "/zh-hant"])
+    def test_words_in_either_language_under_either_prefix(self, client, bilingual, prefix):
+        response = client.get(prefix + "/search/", {"q": "報道"})
+        assert [a.title for a in response.context["articles"]] == ["只有中文的報道"]
+        response = client.get(prefix + "/search/", {"q": "English"})
+        assert [a.title for a in response.context["articles"]] == ["Only in English"]
+
+    def test_a_story_whose_versions_both_match_is_listed_once(self, client, bilingual):
+        english = client.get("/search/", {"topic": "fintech"}).context["articles"]
+        chinese = client.get("/zh-hant/search/", {"topic": "fintech"}).context["articles"]
+        assert [a.title for a in english] == ENGLISH_LIST
+        assert [a.title for a in chinese] == CHINESE_LIST
+
+    def test_only_the_other_version_matching_lists_that_one(self, client, bilingual):
+        response = client.get("/search/", {"q": "中文內容"})
+        assert [a.title for a in response.context["articles"]] == ["香港金融科技起飛"]
+
+    def test_topic_by_its_chinese_name(self, client, bilingual):
+        response = client.get("/zh-hant/search/", {"topic": "金融科技"})
+        assert response.context["active_filters"][0].known
+        assert len(response.context["articles"]) == 4
+        _, page = get(client, "/zh-hant/search/?topic=金融科技")
+        assert "主題 金融科技" in page.visible_text()
+
+    def test_facets_and_title_in_chinese(self, client, bilingual):
+        response, page = get(client, "/zh-hant/search/?q=fintech&topic=fintech")
+        facet_names = {item.name for facet in response.context["facets"] for item in facet.items}
+        assert {"數碼港", "政府措施"} <= facet_names
+        title = re.search(r"<title>(.*?)</title>", response.content.decode()).group(1)
+        assert title == "「fintech」，主題：金融科技 · 搜尋 · HKAI"
+
+
+@pytest.mark.django_db
+def test_search_ranks_the_newest_matches_only(client, make_article, monkeypatch):
+    from search import search
+
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    now = timezone.now()
+    oldest = make_article(title="Privacy rules", topics=["law"], published_at=now - timedelta(days=9))
+    for n in range(4):
+        make_article(
+            title=f"Story {n}",
+            body="A word on privacy.",
+            topics=["data"],
+            published_at=now - timedelta(days=n),
+        )
+    make_article(title="Secret privacy", status=Article.Status.DRAFT)
+    response = client.get(reverse("search:search"), {"q": "privacy"})
+    page = html(response)
+    # The three newest matches, ranked among themselves; the older title match is out.
+    assert [a.title for a in response.context["articles"]] == ["Story 0", "Story 1", "Story 2"]
+    assert response.context["paginator"].count == 3
+    assert "newest 3 matching articles" in page
+    assert oldest.title not in page and "Secret privacy" not in page
+    # Facets count within those results.
+    topics = {item.name: item.num_articles for item in response.context["facets"][0].items}
+    assert topics == {"data": 3}
+    # Narrower searches are not limited.
+    response = client.get(reverse("search:search"), {"q": "privacy rules"})
+    assert [a.title for a in response.context["articles"]] == ["Privacy rules"]
+    assert "matching articles, best match first" not in html(response)
