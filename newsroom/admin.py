@@ -39,7 +39,7 @@ from articles.querysets import published_article_count
 
 from .forms import ArticleAdminForm
 from .history import ensure_baseline_revision
-from .permissions import may_change, may_publish, may_view, visible_articles
+from .permissions import may_change, may_create_organisations, may_publish, may_view, visible_articles
 
 
 class PublishedCountMixin:
@@ -122,7 +122,7 @@ class ArticleAdmin(VersionAdmin):
         tags = ["section", "topics", "new_topics", "organisations", "new_organisations", "authors"]
         if not editable:
             tags = [name for name in tags if not name.startswith("new_")]
-        elif not request.user.has_perm("articles.add_organisation"):
+        elif not may_create_organisations(request):
             tags.remove("new_organisations")
         return [
             (None, {"fields": ["title", "slug", "standfirst", "body"]}),
@@ -142,7 +142,7 @@ class ArticleAdmin(VersionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.may_create_organisations = request.user.has_perm("articles.add_organisation")
+        form.may_create_organisations = may_create_organisations(request)
         return form
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

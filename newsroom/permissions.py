@@ -12,6 +12,11 @@ def may_publish(request):
     return request.user.has_perm(PUBLISH_PERMISSION)
 
 
+def may_create_organisations(request):
+    """Writers pick existing organisations; Editors may also type new ones."""
+    return request.user.has_perm("articles.add_organisation")
+
+
 def owns(request, article):
     return article.created_by_id is not None and article.created_by_id == request.user.pk
 

@@ -19,14 +19,10 @@ from articles.models import (
 )
 from articles.rendering import render_markdown
 from core.text import unicode_slugify
+from demo.launch import read_content
 
-LAUNCH_SECTIONS = {
-    "Government Initiatives",
-    "Startups and Innovation Hubs",
-    "Financial Sector Transformation",
-    "Challenges and Ethical Considerations",
-    "International Collaboration",
-}
+# The launch content's sections, which generate_articles creates (demo/data/launch_content.json).
+LAUNCH_SECTIONS = {section["name"] for section in read_content()["sections"]}
 
 
 SMALL = {"organisations": 60, "topics": 150, "authors": 8, "body_pool": 20}
