@@ -74,6 +74,20 @@ def zh(path):
     return "/zh-hant" + path
 
 
+# The names of page_types(): every kind of page, tested in both languages.
+PAGE_TYPES = [
+    "home",
+    "article_list",
+    "article_detail",
+    "section_detail",
+    "organisation_list",
+    "organisation_detail",
+    "topic_list",
+    "topic_detail",
+    "search",
+]
+
+
 def page_types(content):
     """One URL of each page type (English; zh() gives the Chinese one)."""
     return {

@@ -8,7 +8,7 @@ import pytest
 
 from tests.page_checks import get
 
-from .helpers import ORIGIN, html, page_types, parse, zh
+from .helpers import ORIGIN, PAGE_TYPES, html, page_types, parse, zh
 
 
 @pytest.mark.django_db
@@ -50,20 +50,7 @@ class TestArticlePages:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "name",
-    [
-        "home",
-        "article_list",
-        "article_detail",
-        "section_detail",
-        "organisation_list",
-        "organisation_detail",
-        "topic_list",
-        "topic_detail",
-        "search",
-    ],
-)
+@pytest.mark.parametrize("name", PAGE_TYPES)
 class TestEveryPageInBothLanguages:
     def test_alternates_name_both_languages_and_x_default(self, client, bilingual, name):
         english, chinese = page_types(bilingual)[name], zh(page_types(bilingual)[name])

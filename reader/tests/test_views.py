@@ -19,7 +19,7 @@ from reader import views
 from tests.bilingual import CHINESE_LIST, ENGLISH_LIST
 from tests.page_checks import Page, get
 
-from .helpers import ORIGIN, at, html, ok_html, page_types, parse, zh
+from .helpers import ORIGIN, PAGE_TYPES, at, html, ok_html, page_types, parse, zh
 
 # ---------------------------------------------------------------- front page
 
@@ -393,20 +393,7 @@ def test_robots_txt_uses_the_request_scheme(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "name",
-    [
-        "home",
-        "article_list",
-        "article_detail",
-        "section_detail",
-        "organisation_list",
-        "organisation_detail",
-        "topic_list",
-        "topic_detail",
-        "search",
-    ],
-)
+@pytest.mark.parametrize("name", PAGE_TYPES)
 class TestEveryPageInBothLanguages:
     def test_english_page(self, client, bilingual, name):
         url = page_types(bilingual)[name]
