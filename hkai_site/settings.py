@@ -48,7 +48,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # The project's own apps, one per concern (README: "Project layout").
-PROJECT_APPS = ["core", "articles", "pagecache", "reader", "search", "newsroom", "backups", "demo"]
+PROJECT_APPS = ["core", "articles", "pagecache", "reader", "search", "newsroom", "operations", "demo"]
 
 INSTALLED_APPS = [
     # django.contrib.admin with the newsroom's AdminSite (newsroom/sites.py).
@@ -270,7 +270,7 @@ MAX_IMAGE_PIXELS = env_int("DJANGO_MAX_IMAGE_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
-# `make backup` / `manage.py backup` write here (git-ignored); see backups/archive.py.
+# `make backup` / `manage.py backup` write here (git-ignored); see operations/backups.py.
 BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "backups"))
 # --- end of security block ------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from backups.archive import BackupError, create_backup, inspect_backup, restore_backup
+from operations.backups import BackupError, create_backup, inspect_backup, restore_backup
 
 
 class Command(BaseCommand):
@@ -11,10 +11,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("backup", help="The backup file (backups/hkai-<time>.tar).")
-        parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive",
-                            help="Do not ask for confirmation.")
-        parser.add_argument("--no-safety-backup", action="store_false", dest="safety_backup",
-                            help="Do not back up the current state first.")
+        parser.add_argument(
+            "--noinput",
+            "--no-input",
+            action="store_false",
+            dest="interactive",
+            help="Do not ask for confirmation.",
+        )
+        parser.add_argument(
+            "--no-safety-backup",
+            action="store_false",
+            dest="safety_backup",
+            help="Do not back up the current state first.",
+        )
         parser.add_argument("--database", default="default", help="The database alias.")
 
     def handle(self, *args, backup, interactive=True, safety_backup=True, database="default", **options):
@@ -33,7 +42,9 @@ class Command(BaseCommand):
             restore_backup(backup, alias=database)
         except BackupError as error:
             raise CommandError(str(error))
-        self.stdout.write(self.style.SUCCESS(
-            f"Restored {backup} ({manifest['media_files']} media files). "
-            "If the backup is older than the code, run `manage.py migrate` now."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored {backup} ({manifest['media_files']} media files). "
+                "If the backup is older than the code, run `manage.py migrate` now."
+            )
+        )

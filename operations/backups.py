@@ -9,6 +9,7 @@ A backup is an uncompressed tar (the database dump is compressed already; images
 
 The management commands `backup` and `restore` (and `make backup` / `make restore`) call this.
 """
+
 import json
 import os
 import shutil
@@ -56,8 +57,13 @@ def _libpq_environment(settings_dict):
     """pg_dump/pg_restore read the connection from libpq's variables: the password
     stays out of the process list."""
     env = dict(os.environ)
-    for key, variable in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"),
-                          ("PASSWORD", "PGPASSWORD"), ("NAME", "PGDATABASE")):
+    for key, variable in (
+        ("HOST", "PGHOST"),
+        ("PORT", "PGPORT"),
+        ("USER", "PGUSER"),
+        ("PASSWORD", "PGPASSWORD"),
+        ("NAME", "PGDATABASE"),
+    ):
         if settings_dict.get(key):
             env[variable] = str(settings_dict[key])
     sslmode = (settings_dict.get("OPTIONS") or {}).get("sslmode")
@@ -77,8 +83,10 @@ def _run(command, env):
 def _dump_database(engine, target, alias):
     connection = connections[alias]
     if engine == "postgresql":
-        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={target}"],
-             _libpq_environment(connection.settings_dict))
+        _run(
+            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={target}"],
+            _libpq_environment(connection.settings_dict),
+        )
     else:
         # The online backup API copies a consistent snapshot even while the site is writing;
         # going through Django's own connection also works for an in-memory database.
@@ -95,10 +103,20 @@ def _restore_database(engine, source, alias):
     if engine == "postgresql":
         # Our own idle connections would hold locks that pg_restore --clean waits for.
         connections.close_all()
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              "--single-transaction", "--exit-on-error", f"--dbname={connection.settings_dict['NAME']}",
-              str(source)],
-             _libpq_environment(connection.settings_dict))
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                f"--dbname={connection.settings_dict['NAME']}",
+                str(source),
+            ],
+            _libpq_environment(connection.settings_dict),
+        )
     else:
         connection.ensure_connection()
         if connection.in_atomic_block:

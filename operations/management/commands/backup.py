@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from backups.archive import BackupError, create_backup
+from operations.backups import BackupError, create_backup
 
 
 class Command(BaseCommand):
@@ -15,6 +15,8 @@ class Command(BaseCommand):
             path, manifest = create_backup(output, alias=database)
         except BackupError as error:
             raise CommandError(str(error))
-        self.stdout.write(self.style.SUCCESS(
-            f"Backed up the {manifest['engine']} database and {manifest['media_files']} media files to {path}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backed up the {manifest['engine']} database and {manifest['media_files']} media files to {path}"
+            )
+        )
