@@ -26,7 +26,7 @@ def watch(models, link_models=(), next_scheduled_change=None):
     through-model as sender). `next_scheduled_change()` returns when the next scheduled
     content becomes public (a datetime, or None): nothing is cached beyond it."""
     for model in models:
-        uid = f"{model._meta.label}"
+        uid = model._meta.label
         post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-save-{uid}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-delete-{uid}")
     for through in link_models:
