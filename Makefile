@@ -1,5 +1,6 @@
 # The README's two commands: `make run` and `make test`. Both set everything up from scratch.
-PYTHON ?= python3.11
+# PYTHON=/path/to/python names the interpreter for .venv; unset, scripts/pick-python.sh picks one.
+PYTHON ?=
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -22,17 +23,10 @@ help:
 	@echo "make bench   load benchmark at 100,000 articles on PostgreSQL (bench/README.md)"
 	@echo "make clean   remove .venv and build output (not the database)"
 
-# Refuse early, and say what to do, rather than fail later inside pip or Django.
+# Refuse early, and say what to do, rather than fail later inside pip or Django. The interpreter is
+# $(PYTHON) if given, else the newest supported one on PATH: scripts/pick-python.sh says which and why.
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { \
-	  echo "make: Python 3.11 is needed, and '$(PYTHON)' is not on PATH."; \
-	  echo "      Install it (Debian/Ubuntu: apt-get install python3.11 python3.11-venv)"; \
-	  echo "      or name one: make $(or $(MAKECMDGOALS),run) PYTHON=/path/to/python3.11"; \
-	  exit 1; }
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
-	  echo "make: '$(PYTHON)' is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); 3.11 or newer is needed (set PYTHON=...)."; \
-	  exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@py=$$(PYTHON='$(PYTHON)' sh scripts/pick-python.sh) && $$py -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall only when the requirements change.
