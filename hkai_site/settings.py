@@ -182,7 +182,9 @@ FORMAT_MODULE_PATH = ["hkai_site.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Uploaded images: served by the app itself at /media/ (hkai_site/media.py), or from a bucket
+# when DJANGO_MEDIA_URL is its address (README, "Uploaded images").
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
