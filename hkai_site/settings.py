@@ -122,6 +122,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and hold file locks.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # SQLite ignores select_for_update: a transaction that writes takes the write lock
+        # when it begins, so two saves of one article run one after the other and the
+        # second sees the first's version (the edit-conflict form), instead of both reading
+        # and one failing with "database is locked" when it tries to write.
+        transaction_mode="IMMEDIATE",
+        # Seconds a connection waits for the lock before giving up.
+        timeout=env_int("DATABASE_SQLITE_TIMEOUT", 20),
+        # Readers never wait for a writer, nor a writer for readers (write-ahead log).
+        init_command="PRAGMA journal_mode=WAL;",
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
