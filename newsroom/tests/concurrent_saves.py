@@ -96,7 +96,7 @@ def main():
     article.refresh_from_db()
     results["saved_body"] = article.body
     results["version"] = article.version
-    print(json.dumps(results))
+    sys.stdout.write(json.dumps(results) + "\n")
 
 
 if __name__ == "__main__":
