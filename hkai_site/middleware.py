@@ -1,6 +1,22 @@
 """Project-wide request guards."""
 
 from django.core.exceptions import BadRequest
+from django.middleware.security import SecurityMiddleware
+
+
+class SecurityHeadersMiddleware(SecurityMiddleware):
+    """The headers of Django's SecurityMiddleware (nosniff, Referrer-Policy, COOP, HSTS on
+    HTTPS) without its HTTPS redirect, for the top of MIDDLEWARE.
+
+    A middleware's response headers only reach responses made inside it. A 400 for a bad
+    Host or a NUL in the address is made by whichever middleware first reads them, and
+    an error raised by a middleware's own request step skips its response step; so the
+    middlewares that only add headers sit outermost, where nothing can answer before them.
+    The real SecurityMiddleware stays below the health check, which must answer before the
+    redirect (hkai_site/health.py)."""
+
+    def process_request(self, request):
+        return None
 
 
 class RejectNullCharactersMiddleware:

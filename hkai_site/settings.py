@@ -71,7 +71,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: load balancers probe app servers by address over plain HTTP (hkai_site/health.py).
+    # Outermost: the headers every response carries, the 400s and the health check's
+    # included (hkai_site/middleware.py says why here). They never answer a request.
+    "hkai_site.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before any host check or HTTPS redirect: load balancers probe app servers by address
+    # over plain HTTP (hkai_site/health.py).
     "hkai_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -85,8 +91,6 @@ MIDDLEWARE = [
     # Right after authentication: see pagecache/middleware.py for why exactly here.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during the view into its response.
     "axes.middleware.AxesMiddleware",
 ]
