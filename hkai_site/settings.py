@@ -272,6 +272,8 @@ AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks out
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+# Renders that template with the admin site's context (the newsroom's name in it).
+AXES_LOCKOUT_CALLABLE = "hkai_site.login_throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # The client address is REMOTE_ADDR unless DJANGO_TRUSTED_PROXY_COUNT says how many proxies
 # (each appending to X-Forwarded-For) stand in front of the app servers: see login_throttling.py.

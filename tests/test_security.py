@@ -400,6 +400,10 @@ class TestLoginThrottling:
         text = response_text(response)
         assert "Too many failed logins" in text and "15 minutes" in text
         assert parse_csp(response["Content-Security-Policy"]) == EXPECTED_CSP
+        # The newsroom's own name (the admin site's title and header), not Django's.
+        assert f"<title>Too many failed logins | {admin.site.site_title}</title>" in text
+        assert f">{admin.site.site_header}</a>" in text
+        assert "Django" not in text
 
     def test_a_few_failures_do_not_lock_out(self, client, editor):
         assert self.fail(client, settings.AXES_FAILURE_LIMIT - 1).status_code == 200
