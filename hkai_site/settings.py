@@ -145,10 +145,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache, reusing its client (hkai_site/cache_backends.py says why).
-            "BACKEND": "hkai_site.cache_backends.ReusingRedisCache",
+            # Django's RedisCache, reusing its client, and missing instead of raising when
+            # Redis is down or full (hkai_site/cache_backends.py says why).
+            "BACKEND": "hkai_site.cache_backends.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "hkai"),
+            # A Redis that hangs must not hang pages: seconds to connect, and per command.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
 else:
