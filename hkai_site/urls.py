@@ -35,3 +35,6 @@ urlpatterns += i18n_patterns(
 # own (MEDIA_URL "https://..."): hkai_site/media.py.
 if settings.MEDIA_URL.startswith("/"):
     urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve_media, name="media"))
+
+# A database that cannot be reached answers 503, with an editor's posted text (errors.py).
+handler500 = "hkai_site.errors.server_error"

@@ -1,0 +1,58 @@
+"""hkai_site/errors.py: a database that cannot be reached is a 503, and an editor's posted
+text comes back with it."""
+
+from unittest import mock
+
+import pytest
+from django.db.utils import InterfaceError, OperationalError
+from django.test import Client
+
+from newsroom.admin import ArticleAdmin
+from reader.views import HomeView
+from tests.admin_forms import admin_url, form_data
+
+
+@pytest.fixture
+def reader():
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.django_db
+class TestDatabaseUnavailable:
+    @pytest.mark.parametrize(
+        "error", [OperationalError("connection refused"), InterfaceError("connection already closed")]
+    )
+    def test_a_page_is_a_503_to_retry(self, reader, error):
+        with mock.patch.object(HomeView, "get", side_effect=error):
+            response = reader.get("/")
+        assert response.status_code == 503
+        assert response["Retry-After"] == "5"
+        assert "no-store" in response["Cache-Control"]
+        assert "Content-Security-Policy" in response
+        assert "We can’t reach our database just now" in response.content.decode()
+
+    def test_in_chinese_too(self, reader):
+        with mock.patch.object(HomeView, "get", side_effect=OperationalError("down")):
+            response = reader.get("/zh-hant/")
+        assert response.status_code == 503
+        assert "我們暫時無法連接資料庫" in response.content.decode()
+
+    def test_other_errors_are_still_a_500(self, reader):
+        with mock.patch.object(HomeView, "get", side_effect=RuntimeError("bug")):
+            response = reader.get("/")
+        assert response.status_code == 500
+        assert "Something went wrong on our side" in response.content.decode()
+
+    def test_an_editors_save_comes_back_with_its_text(self, make_article, editor):
+        article = make_article(title="Original")
+        client = Client(raise_request_exception=False)
+        client.force_login(editor)
+        data = form_data(client.get(admin_url("change", article.pk)), body="Two hours of <careful> work.")
+        with mock.patch.object(
+            ArticleAdmin, "get_object", side_effect=OperationalError("the database restarts")
+        ):
+            response = client.post(admin_url("change", article.pk), data)
+        assert response.status_code == 503
+        page = response.content.decode()
+        assert "Your changes have NOT been saved" in page
+        assert "Two hours of &lt;careful&gt; work." in page
