@@ -38,5 +38,7 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
     content = loader.get_template("503.html").render({"kept": kept})
     response = HttpResponse(content, status=503)
     response["Retry-After"] = "5"
+    # Tells StalePageOnDatabaseErrorMiddleware that a cached copy may stand in.
+    response.database_unavailable = True
     response["Cache-Control"] = "no-store"
     return response

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The page cache's last copy when the database is down (hkai_site/middleware.py).
+    "hkai_site.middleware.StalePageOnDatabaseErrorMiddleware",
     # Right after authentication: see pagecache/middleware.py for why exactly here.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

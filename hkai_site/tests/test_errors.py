@@ -56,3 +56,29 @@ class TestDatabaseUnavailable:
         page = response.content.decode()
         assert "Your changes have NOT been saved" in page
         assert "Two hours of &lt;careful&gt; work." in page
+
+
+@pytest.mark.django_db
+def test_readers_get_the_last_cached_copy_while_the_database_is_down(reader, make_article, settings):
+    from django.core.cache import cache
+
+    from pagecache.generation import invalidate_page_cache
+
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "stale"}
+    }
+    cache.clear()
+    make_article(title="Yesterday's story")
+    assert reader.get("/").headers["X-Cache"] == "MISS"
+    invalidate_page_cache()  # a save just before the database went down: the copy is stale
+    with (
+        mock.patch.object(HomeView, "get", side_effect=OperationalError("down")),
+        mock.patch("pagecache.generation.next_scheduled_timestamp", side_effect=OperationalError("down")),
+    ):
+        response = reader.get("/")
+        assert response.status_code == 200
+        assert response["X-Cache"] == "STALE"
+        assert "Yesterday&#x27;s story" in response.content.decode()
+        assert "no-store" in response["Cache-Control"]
+    cache.clear()
