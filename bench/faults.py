@@ -293,6 +293,15 @@ def fetch(port, path, timeout=10):
         return error.code, error.read()
 
 
+def fetch_with_state(port, path, timeout=10):
+    """(status, body, X-Cache) of one request."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as response:
+            return response.status, response.read(), response.headers.get("X-Cache")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), error.headers.get("X-Cache")
+
+
 # --------------------------------------------------------------------------- readers
 
 
@@ -335,11 +344,11 @@ class Readers:
             else:
                 kind, path = "cached", paths[n % len(paths)]
             try:
-                status, _body = fetch(port, path)
+                status, _body, x_cache = fetch_with_state(port, path)
             except Exception as error:  # connection refused/reset, timeout
-                status = type(error).__name__
+                status, x_cache = type(error).__name__, None
             with self._lock:
-                self.records.append((time.monotonic(), kind, status))
+                self.records.append((time.monotonic(), kind, status, x_cache, f"{port}{path}"))
             time.sleep(self.pause)
 
     def stop(self):
@@ -484,6 +493,10 @@ class Editor:
 # --------------------------------------------------------------------------- the run
 
 
+def seen_before(readers, moment):
+    return {r[4] for r in readers.records if r[0] < moment and r[2] == 200 and r[3] in ("HIT", "MISS")}
+
+
 def summarise(readers, editor, pg, faults):
     def saved(marker):
         return (
@@ -502,7 +515,7 @@ def summarise(readers, editor, pg, faults):
         errors = [r for r in window if r[2] != 200]
         after_back = [r for r in errors if r[0] >= back]
         statuses = {}
-        for _t, kind, status in errors:
+        for _t, kind, status, _state, _url in errors:
             statuses[f"{kind}:{status}"] = statuses.get(f"{kind}:{status}", 0) + 1
         saves = [s for s in save_results if start <= s[0] < end]
         report["faults"].append(
@@ -515,6 +528,13 @@ def summarise(readers, editor, pg, faults):
                 "errors_5xx_500": sum(1 for r in errors if r[2] == 500),
                 "errors_by_kind": statuses,
                 "cached_errors_while_down": sum(1 for r in errors if r[1] == "cached" and r[0] < back),
+                # Pages that failed while down although the page cache had served them before.
+                "cached_errors_of_pages_seen_before": sum(
+                    1
+                    for r in errors
+                    if r[1] == "cached" and r[0] < back and r[4] in seen_before(readers, start)
+                ),
+                "stale_pages_served": sum(1 for r in window if r[3] == "STALE"),
                 "normal_after_seconds": round(max(r[0] for r in after_back) - back, 2) if after_back else 0.0,
                 "saves": len(saves),
                 "saves_committed": sum(1 for s in saves if s[1] == "committed"),
