@@ -1,13 +1,35 @@
-"""Django's Redis cache backend, minus a per-call cost.
+"""Django's Redis cache backend, minus a per-call cost, and failing soft.
 
 Django 5.2's RedisCacheClient.get_client() builds a new redis.Redis object for every cache
 operation; with redis-py 8 that constructor (a dict of ~170 response callbacks) cost
 0.18 ms, more than the round trip itself, on every page-cache hit (bench/RESULTS.md).
 A redis.Redis is safe to share between threads (its connection pool hands each command a
 connection), so keep one per pool.
+
+Everything this site keeps in Redis can be recomputed (pages, fragments, the generation),
+so a cache that does not answer is a cache that misses: FailSoftRedisCache answers reads
+with "not there" and drops writes when Redis is down, restarting, or out of memory, where
+Django's RedisCache raises (a 500 from anything that forgot to catch it). After a connection
+failure it does not try again for RETRY_AFTER seconds (per process), so a down Redis costs
+a page nothing; settings.py also gives the connections short timeouts, so a Redis that hangs
+costs a page at most that. incr() still raises: the caller must know a generation bump did
+not happen (pagecache.generation.invalidate_page_cache logs it).
 """
 
+import logging
+import threading
+import time
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER = 1.0
+# One warning per this many seconds while Redis is failing: no log flood under load.
+WARN_EVERY = 10.0
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -27,3 +49,76 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+
+class FailSoftRedisCacheClient(ReusingRedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._down_until = 0.0
+        self._warned_at = 0.0
+        self._lock = threading.Lock()
+
+    def _call(self, method, fallback, *args):
+        if time.monotonic() < self._down_until:
+            return fallback
+        try:
+            return getattr(super(), method)(*args)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            self._down_until = time.monotonic() + RETRY_AFTER
+            self._warn(method, error)
+        except RedisError as error:  # e.g. OOM when full with noeviction: reads still work
+            self._warn(method, error)
+        return fallback
+
+    def _warn(self, method, error):
+        with self._lock:
+            now = time.monotonic()
+            if now - self._warned_at < WARN_EVERY:
+                return
+            self._warned_at = now
+        logger.warning("Redis cache unavailable (%s: %s): serving without it", method, error)
+
+    def get(self, key, default):
+        return self._call("get", default, key, default)
+
+    def get_many(self, keys):
+        return self._call("get_many", {}, keys)
+
+    def has_key(self, key):
+        return self._call("has_key", False, key)
+
+    def add(self, key, value, timeout):
+        return self._call("add", False, key, value, timeout)
+
+    def set(self, key, value, timeout):
+        return self._call("set", None, key, value, timeout)
+
+    def set_many(self, data, timeout):
+        return self._call("set_many", None, data, timeout)
+
+    def touch(self, key, timeout):
+        return self._call("touch", False, key, timeout)
+
+    def delete(self, key):
+        return self._call("delete", False, key)
+
+    def delete_many(self, keys):
+        return self._call("delete_many", None, keys)
+
+    def clear(self):
+        return self._call("clear", False)
+
+    def incr(self, key, delta):
+        if time.monotonic() < self._down_until:
+            raise RedisConnectionError("Redis is marked down; not trying again yet")
+        try:
+            return super().incr(key, delta)
+        except (RedisConnectionError, RedisTimeoutError):
+            self._down_until = time.monotonic() + RETRY_AFTER
+            raise
+
+
+class FailSoftRedisCache(ReusingRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = FailSoftRedisCacheClient

@@ -39,3 +39,19 @@ def attempted_username(request, credentials=None):
     else:
         username = getattr(request, "data", request.POST).get(field)
     return username[:USERNAME_MAX_LENGTH] if isinstance(username, str) else username
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' lockout page (AXES_LOCKOUT_TEMPLATE, HTTP 429) in the admin's frame with
+    the newsroom's name: axes renders it without the admin site's context, so the page said
+    "Django administration"."""
+    from axes.helpers import get_cool_off, get_failure_limit
+    from django.contrib import admin
+    from django.shortcuts import render
+
+    context = {
+        **admin.site.each_context(request),
+        "failure_limit": get_failure_limit(request, credentials),
+        "cooloff_timedelta": get_cool_off(request),
+    }
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)

@@ -71,7 +71,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: load balancers probe app servers by address over plain HTTP (hkai_site/health.py).
+    # Outermost: the headers every response carries, the 400s and the health check's
+    # included (hkai_site/middleware.py says why here). They never answer a request.
+    "hkai_site.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before any host check or HTTPS redirect: load balancers probe app servers by address
+    # over plain HTTP (hkai_site/health.py).
     "hkai_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,11 +88,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The page cache's last copy when the database is down (hkai_site/middleware.py).
+    "hkai_site.middleware.StalePageOnDatabaseErrorMiddleware",
     # Right after authentication: see pagecache/middleware.py for why exactly here.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during the view into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -122,6 +128,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and hold file locks.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # SQLite ignores select_for_update: a transaction that writes takes the write lock
+        # when it begins, so two saves of one article run one after the other and the
+        # second sees the first's version (the edit-conflict form), instead of both reading
+        # and one failing with "database is locked" when it tries to write.
+        transaction_mode="IMMEDIATE",
+        # Seconds a connection waits for the lock before giving up.
+        timeout=env_int("DATABASE_SQLITE_TIMEOUT", 20),
+        # Readers never wait for a writer, nor a writer for readers (write-ahead log).
+        init_command="PRAGMA journal_mode=WAL;",
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -130,10 +147,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache, reusing its client (hkai_site/cache_backends.py says why).
-            "BACKEND": "hkai_site.cache_backends.ReusingRedisCache",
+            # Django's RedisCache, reusing its client, and missing instead of raising when
+            # Redis is down or full (hkai_site/cache_backends.py says why).
+            "BACKEND": "hkai_site.cache_backends.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "hkai"),
+            # A Redis that hangs must not hang pages: seconds to connect, and per command.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
 else:
@@ -182,7 +205,9 @@ FORMAT_MODULE_PATH = ["hkai_site.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Uploaded images: served by the app itself at /media/ (hkai_site/media.py), or from a bucket
+# when DJANGO_MEDIA_URL is its address (README, "Uploaded images").
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
@@ -255,6 +280,8 @@ AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks out
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+# Renders that template with the admin site's context (the newsroom's name in it).
+AXES_LOCKOUT_CALLABLE = "hkai_site.login_throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # The client address is REMOTE_ADDR unless DJANGO_TRUSTED_PROXY_COUNT says how many proxies
 # (each appending to X-Forwarded-For) stand in front of the app servers: see login_throttling.py.

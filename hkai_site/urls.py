@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from hkai_site.media import serve_media
 from reader import sitemaps as reader_sitemaps
 from reader.views import RobotsTxtView
 
@@ -31,5 +31,10 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images, with DEBUG on or off, unless they live in a bucket at an address of their
+# own (MEDIA_URL "https://..."): hkai_site/media.py.
+if settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve_media, name="media"))
+
+# A database that cannot be reached answers 503, with an editor's posted text (errors.py).
+handler500 = "hkai_site.errors.server_error"

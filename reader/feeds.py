@@ -7,6 +7,14 @@ Each feed exists in each language, as the pages do: /feeds/latest/ in English an
 /zh-hant/feeds/latest/ in Chinese, with localized titles, the language in <language>
 (RSS) or xml:lang (Atom), links into that language's pages, and each story once in that
 language where it has that version (ArticleQuerySet.for_language).
+
+One rule for every text field (feed and item titles, descriptions and standfirsts, author
+and tag names): editors type plain text, and feed readers render these fields as HTML
+(RSS says nothing either way and most readers guess HTML; feedparser does when the text
+looks like it). So each is HTML-escaped once by `feed_text` (the generator then escapes it
+again for XML), and Atom declares its title, subtitle and summary `type="html"`, as the
+spec asks of escaped markup. A reader thus shows "<b>" as typed and never runs or renders
+it. The price: a reader that shows an RSS title as plain text shows "AT&amp;T".
 """
 
 from django.conf import settings
@@ -14,13 +22,45 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
 from django.utils.translation import get_language, gettext
 
 from articles.models import Article, Organisation, Section, Topic
 from core.languages import language_tag
 
 FEED_ITEMS = 30
+
+
+def feed_text(text):
+    """Plain text as feed readers need it: the three characters that make markup escaped.
+    Quotes stay as typed (they only matter in attributes), so "Hong Kong's" never shows
+    as "Hong Kong&#x27;s" in a reader that treats the field as text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class HTMLTextConstructs:
+    """Wraps the feed generator's XML handler: Atom title and subtitle elements say they
+    hold escaped HTML (type="html"), as the summary already does in Django's Atom1Feed."""
+
+    HTML_ELEMENTS = {"title", "subtitle", "summary"}
+
+    def __init__(self, handler):
+        self._handler = handler
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name in self.HTML_ELEMENTS:
+            attrs = {**(attrs or {}), "type": "html"}
+        self._handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name):
+        return getattr(self._handler, name)
+
+
+class HTMLTextAtom1Feed(Atom1Feed):
+    def add_root_elements(self, handler):
+        super().add_root_elements(HTMLTextConstructs(handler))
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(HTMLTextConstructs(handler), item)
 
 
 class LatestArticlesFeed(Feed):
@@ -33,10 +73,10 @@ class LatestArticlesFeed(Feed):
         return language_tag(get_language())
 
     def title(self):
-        return gettext("%(site)s: latest articles") % {"site": settings.SITE_NAME}
+        return feed_text(gettext("%(site)s: latest articles") % {"site": settings.SITE_NAME})
 
     def description(self):
-        return gettext(settings.SITE_TAGLINE)  # translated as in context_processors.site
+        return feed_text(gettext(settings.SITE_TAGLINE))  # translated as in context_processors.site
 
     def subtitle(self):
         # Atom's name for the description.
@@ -54,12 +94,10 @@ class LatestArticlesFeed(Feed):
         return articles.for_listing().defer("body", "body_html")[:FEED_ITEMS]
 
     def item_title(self, item):
-        return item.title
+        return feed_text(item.title)
 
     def item_description(self, item):
-        # Feed readers render a description as HTML; the standfirst is plain text, so it is
-        # HTML-escaped here (the feed generator only escapes it for XML).
-        return escape(item.standfirst)
+        return feed_text(item.standfirst)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -69,10 +107,10 @@ class LatestArticlesFeed(Feed):
 
     def item_author_name(self, item):
         # .all() uses the prefetch cache; .names() would query per item (taggit #936).
-        return ", ".join(author.name for author in item.authors.all()) or None
+        return feed_text(", ".join(author.name for author in item.authors.all())) or None
 
     def item_categories(self, item):
-        return [topic.localized_name for topic in item.topics.all()]
+        return [feed_text(topic.localized_name) for topic in item.topics.all()]
 
 
 class FilteredArticlesFeed(LatestArticlesFeed):
@@ -85,18 +123,19 @@ class FilteredArticlesFeed(LatestArticlesFeed):
         return get_object_or_404(self.model.objects.public(), slug=slug)
 
     def title(self, obj):
-        return gettext("%(site)s: %(name)s") % {
-            "site": settings.SITE_NAME,
-            "name": obj.localized_name,
-        }
+        return feed_text(
+            gettext("%(site)s: %(name)s")
+            % {
+                "site": settings.SITE_NAME,
+                "name": obj.localized_name,
+            }
+        )
 
     def description(self, obj):
-        # Plain text from editors, rendered as HTML by feed readers: escaped (see
-        # item_description). The description is written in English by the newsroom:
-        # Chinese feeds say it anew.
+        # The description is written in English by the newsroom: Chinese feeds say it anew.
         if obj.description and get_language() == settings.LANGUAGE_CODE:
-            return escape(obj.description)
-        return escape(
+            return feed_text(obj.description)
+        return feed_text(
             gettext("The latest %(site)s articles on %(name)s.")
             % {
                 "site": settings.SITE_NAME,
@@ -127,7 +166,7 @@ class TopicFeed(FilteredArticlesFeed):
 
 
 class AtomMixin:
-    feed_type = Atom1Feed
+    feed_type = HTMLTextAtom1Feed
 
 
 class LatestArticlesAtomFeed(AtomMixin, LatestArticlesFeed):

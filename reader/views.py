@@ -17,6 +17,7 @@ import hashlib
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -131,6 +132,14 @@ class ArticleDetailView(DetailView):
         slug_key = hashlib.sha256(self.kwargs[self.slug_url_kwarg].encode()).hexdigest()
         article, self.neighbourhood = generation_cached(f"article-page:{slug_key}:{get_language()}", compute)
         return article
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_published:
+            # A staff preview of a draft or scheduled article: for that person only, never
+            # kept by a shared cache, a proxy or the browser's disk.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -122,12 +122,13 @@ class ArticleSearch:
     @staticmethod
     def _resolve(kind, requested):
         """{requested value: object}, matching the slug, then the name ignoring case, then the
-        Chinese name, then the slug the value would get ("Smart City" -> "smart-city")."""
+        Chinese name, then the slug the value would get ("Smart City" -> "smart-city").
+        Only public ones: a tag that only drafts or scheduled articles carry is unknown."""
         slugified = {value: unicode_slugify(value) for value in requested}
         candidates = Q(slug__in=[*requested, *slugified.values()])
         for value in requested:
             candidates |= Q(name__iexact=value) | Q(name_zh_hant__iexact=value)
-        objects = list(kind.model.objects.filter(candidates))
+        objects = list(kind.model.objects.public().filter(candidates))
         found = {}
         for value in requested:
             found[value] = (

@@ -8,7 +8,7 @@ own pages; no marker may appear anywhere.
 """
 
 from datetime import timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 import pytest
 from django.test import Client
@@ -151,7 +151,7 @@ def test_no_marker_in_directories_tag_pages_articles_and_search(client, newsroom
             for param, value in (
                 ("topic", hidden.topic),
                 ("topic", "fintech"),
-                ("organisation", hidden.organisation),
+                ("org", hidden.organisation),
             ):
                 slug = (Topic if param == "topic" else Organisation).objects.get(name=value).slug
                 response = client.get(f"{search}?{param}={quote(slug)}")
@@ -159,6 +159,42 @@ def test_no_marker_in_directories_tag_pages_articles_and_search(client, newsroom
                 assert leaks_in(response_text(response), markers, ignore=[value, slug]) == [], (param, value)
                 checked += 1
     assert checked >= 60
+
+
+def page_without(response, value):
+    """The page's text with every spelling of `value` (as typed, URL-encoded) replaced by a
+    placeholder: what is left cannot depend on what the reader typed."""
+    text = response_text(response)
+    for spelling in sorted({quote_plus(value), quote(value), value}, key=len, reverse=True):
+        text = text.replace(spelling, "VALUE")
+    return text
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh-hant"])
+def test_a_hidden_tag_looks_exactly_like_no_tag_in_search(client, newsroom, prefix):
+    """Searching by a tag only drafts or scheduled articles carry, by its slug, its name (any
+    case) or its Chinese name, gives the very page a tag that does not exist gives: no name
+    in the filter chip or the title, no count, nothing."""
+    markers = all_markers(newsroom)
+    checked = 0
+    for _article, hidden in newsroom["hidden"]:
+        for model, param, name in (
+            (Topic, "topic", hidden.topic),
+            (Organisation, "org", hidden.organisation),
+        ):
+            tag = model.objects.get(name=name)
+            # A Chinese name that differs from the slug, so that the chip would show it.
+            tag.name_zh_hant = f"{name}秘密"
+            tag.save()
+            for value in (tag.slug, tag.name.upper(), tag.name_zh_hant, tag.name_zh_hant.upper()):
+                response = client.get(f"{prefix}/search/?{urlencode({param: value})}")
+                nothing = f"nosuchtag{checked}" if value.isascii() else f"無此標籤{checked}"
+                missing = client.get(f"{prefix}/search/?{urlencode({param: nothing})}")
+                assert response.status_code == missing.status_code == 200, value
+                assert page_without(response, value) == page_without(missing, nothing), (param, value)
+                assert leaks_in(page_without(response, value), markers + [tag.name_zh_hant]) == [], value
+                checked += 1
+    assert checked == 2 * 6 * 4
 
 
 @pytest.mark.parametrize("path", EXPLICIT_PUBLIC_PATHS)

@@ -201,6 +201,36 @@ class TestHTTPS:
         assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
+    @pytest.mark.parametrize("ssl_redirect", [False, True])
+    @pytest.mark.parametrize(
+        "path, headers, status",
+        [
+            ("/articles/%00/", {}, 400),  # NUL in the address
+            ("/search/?q=a%00b", {}, 400),
+            ("/", {"HTTP_HOST": "evil.example"}, 400),  # a Host not in ALLOWED_HOSTS
+            ("/", {"HTTP_HOST": "bad host!"}, 400),
+            ("/no/such/page/", {}, 404),
+            ("/healthz", {}, 200),
+            ("/healthz", {"HTTP_HOST": "10.0.0.7:8000"}, 200),  # the load balancer's probe
+        ],
+    )
+    def test_every_response_carries_the_security_headers(self, client, path, headers, status, ssl_redirect):
+        """Error responses too, wherever in the middleware they are made: a 400 for a bad Host
+        is made before any view, by whichever middleware first reads the host."""
+        headers = dict(headers)
+        if "HTTP_HOST" not in headers or path.startswith("/healthz"):
+            # Over HTTPS, or the redirect would answer first. A bad Host over plain HTTP
+            # is refused by the redirect itself, as it reads the host.
+            headers["HTTP_X_FORWARDED_PROTO"] = "https"
+        with override_settings(SECURE_SSL_REDIRECT=ssl_redirect):
+            response = client.get(path, **headers)
+        assert response.status_code == status
+        assert parse_csp(response["Content-Security-Policy"]) == EXPECTED_CSP
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
     def test_session_and_csrf_cookies_are_secure_and_session_cookie_is_httponly(self, client, editor):
         response = client.get(reverse("admin:login"))
         assert response.cookies["csrftoken"]["secure"] is True
@@ -370,6 +400,10 @@ class TestLoginThrottling:
         text = response_text(response)
         assert "Too many failed logins" in text and "15 minutes" in text
         assert parse_csp(response["Content-Security-Policy"]) == EXPECTED_CSP
+        # The newsroom's own name (the admin site's title and header), not Django's.
+        assert f"<title>Too many failed logins | {admin.site.site_title}</title>" in text
+        assert f">{admin.site.site_header}</a>" in text
+        assert "Django" not in text
 
     def test_a_few_failures_do_not_lock_out(self, client, editor):
         assert self.fail(client, settings.AXES_FAILURE_LIMIT - 1).status_code == 200

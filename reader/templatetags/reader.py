@@ -29,6 +29,16 @@ register = template.Library()
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+@register.filter
+def machine_datetime(value):
+    """A date and time for machines (<time datetime>, article:published_time, JSON-LD): ISO
+    8601 in local time with its offset, to the second. Django's date:"c" prints
+    microseconds, which HTML's datetime attribute refuses (three digits of a second at most)."""
+    if not value:
+        return ""
+    return localtime(value).replace(microsecond=0).isoformat()
+
+
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path):
     """The absolute URL of a path on this site, for canonical links, OpenGraph and feeds."""
@@ -162,10 +172,10 @@ def article_json_ld(context, article):
             },
         },
         # Local time with its offset, as the page's <time> elements and meta tags show it.
-        "dateModified": localtime(article.updated_at).isoformat(),
+        "dateModified": machine_datetime(article.updated_at),
     }
     if article.published_at:
-        data["datePublished"] = localtime(article.published_at).isoformat()
+        data["datePublished"] = machine_datetime(article.published_at)
     if article.hero_image:
         data["image"] = [request.build_absolute_uri(article.hero_image.url)]
     return json_ld_script(data)

@@ -2,6 +2,7 @@
 
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
+from html.parser import HTMLParser
 
 import feedparser
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article, Author, Organisation, Section, Topic
+from articles.tests.hostile import HOSTILE
 from tests.bilingual import CHINESE_LIST, ENGLISH_LIST
 
 from .helpers import HONG_KONG, ORIGIN
@@ -180,3 +182,64 @@ class TestFeedsPerLanguage:
         assert {t.term for t in feed.entries[0].tags} == {"金融科技"}
         english = parse_feed(client, "/feeds/topics/fintech/")
         assert english.feed.title == "HKAI: fintech"
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def shown(value, detail=None):
+    """What a feed reader shows for a field feedparser parsed: the text as is when
+    feedparser says it is plain text; otherwise (HTML, or a field of no stated type, such
+    as a name, which readers may well render as HTML) the text of that HTML, which must
+    hold no element at all (editors type plain text: an element would be something to
+    render or run)."""
+    if detail is not None:
+        value = detail.value
+        if detail.type == "text/plain":
+            return value
+    parser = _Elements()
+    parser.feed(value)
+    parser.close()
+    assert parser.elements == [], value
+    return "".join(parser.text)
+
+
+FEED_TEXT_SAMPLES = [*HOSTILE, "AT&T <b>not bold</b> &amp; 5 < 6 > 4 \"quoted\" 'single'"]
+
+
+@pytest.mark.django_db
+class TestFeedTextIsPlainText:
+    """One rule for every text field of every feed: editors type plain text, and a feed
+    reader (feedparser, with its sanitizer, stands for them) shows exactly that text, never
+    markup, whatever the field and whether it reads RSS or Atom."""
+
+    @pytest.mark.parametrize("sample", FEED_TEXT_SAMPLES)
+    @pytest.mark.parametrize("atom", [False, True])
+    def test_every_text_field_reads_as_typed(self, client, make_article, sample, atom):
+        topic = Topic.objects.create(name=f"topic {sample}"[:100], description=f"About {sample}")
+        author = Author.objects.create(name=f"by {sample}"[:120], slug="hostile-author")
+        article = make_article(
+            title=f"Title {sample}", standfirst=f"Standfirst {sample}", topics=[topic], authors=[author]
+        )
+        topic.refresh_from_db()
+        url = reverse("reader:feed_topic_atom" if atom else "reader:feed_topic", kwargs={"slug": topic.slug})
+        response, feed = fetch(client, url)
+        # feedparser's sanitizer had nothing to take out: the feed carries no markup.
+        unsanitized = feedparser.parse(response.content, sanitize_html=False)
+        assert unsanitized.feed == feed.feed and unsanitized.entries == feed.entries
+        assert shown(feed.feed.title, feed.feed.title_detail) == f"HKAI: {topic.name}"
+        assert shown(feed.feed.subtitle, feed.feed.subtitle_detail) == topic.description
+        (entry,) = feed.entries
+        assert shown(entry.title, entry.title_detail) == article.title
+        assert shown(entry.summary, entry.summary_detail) == article.standfirst
+        assert shown(entry.author) == author.name
+        assert [shown(tag.term) for tag in entry.tags] == [topic.name]

@@ -254,6 +254,8 @@ class TestArticleDetail:
         page = parse(response)
         assert page.find("meta", name="robots")[0]["content"].startswith("noindex")
         assert "Preview." in html(response) and "draft" in html(response)
+        # A preview is for the one who asked: no shared cache or browser disk may keep it.
+        assert set(response["Cache-Control"].replace(" ", "").split(",")) >= {"private", "no-store"}
 
     def test_staff_preview_a_scheduled_article(self, client, make_article, editor):
         scheduled = make_article(published_at=timezone.now() + timedelta(days=2))
@@ -262,6 +264,12 @@ class TestArticleDetail:
         response = client.get(scheduled.get_absolute_url())
         assert "scheduled for" in html(response)
         assert parse(response).find("meta", name="robots")
+        assert set(response["Cache-Control"].replace(" ", "").split(",")) >= {"private", "no-store"}
+
+    def test_a_published_article_has_no_preview_cache_control(self, client, make_article, editor):
+        client.force_login(editor)
+        response = client.get(make_article().get_absolute_url())
+        assert "no-store" not in response.get("Cache-Control", "")
 
 
 @pytest.mark.django_db
