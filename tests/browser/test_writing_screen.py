@@ -84,6 +84,24 @@ def preview_html(browser):
     return browser.execute_script("return document.querySelector('.md-preview-frame').srcdoc")
 
 
+def csp_violations(browser):
+    """Policy violations the console reported since the last call (ChromeDriver keeps
+    errors by default)."""
+    return [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]
+    ]
+
+
+def test_the_console_reports_policy_violations(desk, live_server):
+    """The check the tests below make can fail: an inline style is refused and reported."""
+    open_form(desk, live_server, reverse("admin:articles_article_add"))
+    csp_violations(desk)
+    desk.execute_script("document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')")
+    wait(desk, lambda b: csp_violations(b))
+
+
 def type_into(browser, selector, text):
     field = element(browser, selector)
     field.send_keys(text)
@@ -104,6 +122,7 @@ def test_the_preview_follows_typing_in_the_sites_styles(desk, live_server):
     assert element(desk, '[data-stat="words"]').text == str(words + characters)
     assert element(desk, '[data-stat="reading-minutes"]').text == str(reading_minutes(body))
     # Inside the frame: the site's stylesheets applied (allowed by the CSP), the title shown.
+    assert csp_violations(desk) == []
     frame = element(desk, ".md-preview-frame")
     desk.switch_to.frame(frame)
     try:

@@ -167,7 +167,14 @@
       words: editor.querySelector('[data-stat="words"]'),
       minutes: editor.querySelector('[data-stat="reading-minutes"]'),
     };
-    var frame = editor.querySelector(".md-preview-frame");
+    // The preview frame: sandboxed (no script runs in it), same origin (the site's
+    // stylesheets load in it under the page's policy).
+    var frame = document.createElement("iframe");
+    var previewPane = editor.querySelector(".md-preview");
+    frame.className = "md-preview-frame";
+    frame.title = previewPane.dataset.frameTitle;
+    frame.setAttribute("sandbox", "allow-same-origin");
+    previewPane.appendChild(frame);
     var status = editor.querySelector(".md-autosave-status");
     var slug = field(form, "slug");
     var slugFollowsTitle = !!(slug && slug.dataset.followsTitle === "true");
