@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('articles', '0009_article_reading_minutes'),
+        ('articles', '0008_article_featured_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -265,6 +265,8 @@
     // Autosave.
     var autosaveUrl = editor.dataset.autosaveUrl;
     var lastKept = JSON.stringify(textOf(form));
+    // While the restore offer is open, nothing is kept: that would overwrite the kept text
+    // before its owner has said whether they want it back.
     var offerPending = false;
     function keep(useBeacon) {
       var text = textOf(form);
