@@ -303,3 +303,28 @@ def test_screenshots_of_the_writing_screen(desk, live_server, own_draft, make_ar
     )
     assert title_width == max(widths) and title_width >= 360, widths
     assert all(path.exists() for path in shots)
+
+
+def test_the_form_works_with_javascript_off(desk, live_server, own_draft):
+    """The writing screen's text fields are plain fields without the script. (A new article
+    needs the script for the admin's autocomplete of its section, Django's widget: a draft
+    already has one.)"""
+    desk.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        desk.get(live_server.url + reverse("admin:articles_article_change", args=[own_draft.pk]))
+        assert not element(desk, ".md-toolbar").is_displayed()
+        assert not element(desk, ".md-preview").is_displayed()
+        assert not element(desk, ".md-autosave-offer").is_displayed()
+        assert element(desk, '[data-stat="words"]').text == str(sum(count_text(own_draft.body)))
+        element(desk, "#id_slug").clear()
+        element(desk, "#id_title").clear()
+        type_into(desk, "#id_title", "沒有腳本的文章")
+        element(desk, "#id_body").clear()
+        type_into(desk, "#id_body", "Written with JavaScript off.")
+        element(desk, 'input[name="_continue"]').click()
+        wait(desk, lambda b: "was changed successfully" in b.page_source)
+    finally:
+        desk.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    own_draft.refresh_from_db()
+    # The empty slug made from the title on save, by the model's rule.
+    assert (own_draft.slug, own_draft.body) == ("沒有腳本的文章", "Written with JavaScript off.")
