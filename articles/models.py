@@ -21,7 +21,7 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from core.languages import language_tag, localized_field
-from core.text import normalise_tag_name, tag_slug, unicode_slugify
+from core.text import normalise_tag_name, reading_minutes, tag_slug, unicode_slugify
 
 from .querysets import ArticleQuerySet, SectionQuerySet, Status, TagQuerySet, published_q
 from .rendering import render_markdown
@@ -299,6 +299,9 @@ class Article(models.Model):
     )
     # Rendered and sanitized on save, so that pages never render Markdown per request.
     body_html = models.TextField(editable=False, blank=True)
+    # Counted on save with the body (core.text.reading_minutes), so lists show it without
+    # loading bodies.
+    reading_minutes = models.PositiveIntegerField(_("reading time (minutes)"), default=0, editable=False)
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("section")
     )
@@ -385,11 +388,12 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unicode_slugify(self.title)[:200]
         self.body_html = render_markdown(self.body)
+        self.reading_minutes = reading_minutes(self.body)
         if not self._state.adding:
             self.version += 1
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
+            kwargs["update_fields"] = {*update_fields, "body_html", "reading_minutes"}
         if update_fields is not None and not self._state.adding:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         if update_fields is not None and "translation" not in update_fields:

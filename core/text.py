@@ -1,6 +1,7 @@
-"""Slugs and tag names: one rule each, used by the models, the newsroom's forms and the
-bulk loaders that bypass the models' save()."""
+"""Slugs, tag names and reading time: one rule each, used by the models, the newsroom's forms
+and the bulk loaders that bypass the models' save()."""
 
+import math
 import re
 
 from django.utils.text import slugify
@@ -25,3 +26,36 @@ def tag_slug(name, i=None):
     if i is not None:
         slug += f"-{i}"
     return slug
+
+
+# Reading time: one rule for both languages (and for mixed text). Chinese is read character
+# by character, English word by word, so each is counted in its own unit and at its own rate:
+# English at 238 words a minute (Brysbaert 2019's meta-analysis of silent reading of
+# non-fiction by adults), Chinese at 260 characters a minute (the IReST norm for Chinese,
+# 255 characters a minute read aloud, rounded up a little for silent reading). The newsroom's
+# writing screen counts live in JavaScript with the same patterns (newsroom/static/newsroom/
+# writing.js, countText); tests/browser/test_writing_screen.py checks both agree.
+ENGLISH_WORDS_PER_MINUTE = 238
+CHINESE_CHARACTERS_PER_MINUTE = 260
+# CJK Unified Ideographs, Extension A, Compatibility Ideographs, Extensions B to F (the
+# characters Hong Kong text uses); punctuation is not counted.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+# A word: letters and digits, with inner apostrophes ("don't", "HK's"); hyphens separate.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Markdown's link targets and HTML tags are not read: "[HKU](https://hku.hk)" is one word.
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def count_text(text):
+    """(English words, Chinese characters) in Markdown `text`, as readers will read it."""
+    text = _TAG.sub(" ", _LINK_TARGET.sub("] ", text or ""))
+    characters = len(_HAN.findall(text))
+    words = len(_WORD.findall(_HAN.sub(" ", text)))
+    return words, characters
+
+
+def reading_minutes(text):
+    """Minutes to read `text`, rounded up: 1 for a few words, 0 for none."""
+    words, characters = count_text(text)
+    return math.ceil(words / ENGLISH_WORDS_PER_MINUTE + characters / CHINESE_CHARACTERS_PER_MINUTE)

@@ -230,6 +230,10 @@ SITE_TAGLINE = "Artificial intelligence in Hong Kong"
 
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 12)
 
+# The writing screen's endpoints (newsroom/writing.py): requests per person per window of
+# seconds. The preview is asked for as one types (debounced), the autosave every few seconds.
+NEWSROOM_RATE_LIMITS = {"preview": (120, 60), "autosave": (60, 60)}
+
 # --- Security (see SECURITY.md; tests/test_security.py checks it) ---------------------------
 # With DEBUG off everything below is on and `manage.py check --deploy` is clean. Two switches
 # exist for a plain-HTTP production-like run on one machine (benchmarks): DJANGO_SECURE_SSL_REDIRECT=0

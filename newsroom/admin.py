@@ -14,6 +14,9 @@ History: django-reversion keeps a revision of every article save with its topic 
 organisation links and authors; editors and owners restore one from the history page.
 
 Edit conflicts: see Article.version and ArticleAdminForm._check_version.
+
+The writing screen (the article form's editor, live preview, counts and autosave): see
+widgets.py, writing.py and static/newsroom/writing.js.
 """
 
 import reversion
@@ -27,6 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +43,9 @@ from articles.querysets import published_article_count
 
 from .forms import ArticleAdminForm
 from .history import ensure_baseline_revision
+from .models import ArticleAutosave
 from .permissions import may_change, may_create_organisations, may_publish, may_view, visible_articles
+from .writing import AutosaveView, PreviewView
 
 
 class PublishedCountMixin:
@@ -75,7 +81,8 @@ class ArticleAdmin(VersionAdmin):
     list_select_related = ("section",)
     search_fields = ("title", "standfirst", "slug")
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ("title",)}
+    # No prepopulated_fields: the slug follows the title by the model's own rule (writing.js
+    # asks the preview endpoint for it), and an empty slug is made from the title on save.
     autocomplete_fields = ("section", "authors", "translation")
     readonly_fields = ("created_by", "created_at", "updated_at")
     publication_fields = ("status", "published_at", "featured")
@@ -114,6 +121,18 @@ class ArticleAdmin(VersionAdmin):
         if not may_publish(request):
             readonly += self.publication_fields
         return readonly
+
+    # --- the writing screen's endpoints (writing.py) -------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        autosave = wrap(AutosaveView.as_view(model_admin=self))
+        return [
+            path("preview/", wrap(PreviewView.as_view(model_admin=self)), name="articles_article_preview"),
+            path("autosave/", autosave, name="articles_article_autosave_new"),
+            path("<path:object_id>/autosave/", autosave, name="articles_article_autosave"),
+            *super().get_urls(),
+        ]
 
     # --- the form ---------------------------------------------------------------------
 
@@ -207,6 +226,8 @@ class ArticleAdmin(VersionAdmin):
             # restoring a published version of their article.
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+        # The text is saved: the copy kept while it was being written is not needed any more.
+        ArticleAutosave.objects.of(request.user, obj.pk if change else None).delete()
 
     # --- the list -----------------------------------------------------------------------
 

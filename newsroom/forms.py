@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
 from articles.models import Article
-from core.text import normalise_tag_name
+from core.text import normalise_tag_name, unicode_slugify
+
+from .widgets import MarkdownEditor
 
 
 def parse_new_tag_names(text):
@@ -65,6 +67,10 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         # ArticleAdmin.get_fieldsets() says which fields each user sees and may change.
         fields = "__all__"  # noqa: DJ007
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vTextField writing-title"}),
+            "body": MarkdownEditor,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +78,48 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields.pop("new_organisations", None)
         if "expected_version" in self.fields:
             self.fields["expected_version"].initial = self.instance.version
+        self._set_up_writing_screen()
+
+    def _set_up_writing_screen(self):
+        """The editor's endpoints (newsroom/writing.py), and the slug: left empty it is made
+        from the title (clean_slug); on the screen it follows the title (writing.js) until
+        edited by hand, unless the article's address is already out (not a draft) or was
+        chosen by hand (it is not the title's slug)."""
+        article = self.instance
+        body = self.fields.get("body")
+        if body is not None and isinstance(body.widget, MarkdownEditor):
+            autosave = (
+                reverse("admin:articles_article_autosave", args=[article.pk])
+                if article.pk
+                else reverse("admin:articles_article_autosave_new")
+            )
+            body.widget.editor = {
+                "preview_url": reverse("admin:articles_article_preview"),
+                "autosave_url": autosave,
+            }
+        slug = self.fields.get("slug")
+        if slug is not None:
+            slug.required = False
+            slug.help_text = _(
+                "The article's address: letters (Chinese too), numbers and hyphens. Left empty, it is made from the title."
+            )
+            if article._state.adding or (
+                article.status == Article.Status.DRAFT
+                and article.slug == unicode_slugify(article.title)[:200]
+            ):
+                slug.widget.attrs["data-follows-title"] = "true"
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if slug:
+            return slug
+        slug = unicode_slugify(self.cleaned_data.get("title") or "")[:200]
+        if not slug:
+            raise forms.ValidationError(
+                _("Give the article an address: its title has no letters or numbers to make one from."),
+                code="required",
+            )
+        return slug
 
     def clean(self):
         cleaned_data = super().clean()

@@ -56,3 +56,15 @@ def test_every_articles_migration_is_reversible():
         MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
         == []
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_time_migration_counts_the_articles_already_there():
+    call_command("migrate", "articles", "0008_article_featured_index", verbosity=0)
+    old = MigrationExecutor(connection).loader.project_state(("articles", "0008_article_featured_index")).apps
+    section = old.get_model("articles", "Section").objects.create(name="Research", slug="research")
+    old.get_model("articles", "Article").objects.create(
+        title="Old", slug="old", body="word " * 500, body_html="", section=section, status="draft"
+    )
+    call_command("migrate", verbosity=0)
+    assert Article.objects.get(slug="old").reading_minutes == 3

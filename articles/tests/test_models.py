@@ -170,3 +170,12 @@ def test_tag_prefetch_gives_each_article_its_tags_in_name_order(make_article, dj
         organisations = {pk: [o.name for o in a.organisations.all()] for pk, a in articles.items()}
     assert topics == {first.pk: ["alpha", "zeta", "香港AI"], second.pk: ["alpha"]}
     assert organisations == {first.pk: ["Org A", "Org B"], second.pk: []}
+
+
+def test_reading_time_is_counted_on_save_with_the_body(make_article):
+    article = make_article(body="word " * 500)
+    assert article.reading_minutes == 3
+    article.body = "香港" * 260
+    article.save(update_fields=["body"])
+    article.refresh_from_db()
+    assert article.reading_minutes == 2

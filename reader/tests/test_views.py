@@ -835,3 +835,10 @@ class TestViewOnSite:
         response = client.get(own_draft.get_absolute_url())
         assert response.status_code == 404
         assert own_draft.title not in response.content.decode()
+
+
+def test_article_page_and_lists_show_the_reading_time(client, make_article):
+    article = make_article(body="word " * 500)
+    assert "3 min read" in client.get(article.get_absolute_url()).content.decode()
+    assert "3 min read" in client.get(reverse("reader:article_list")).content.decode()
+    assert "閱讀時間 3 分鐘" in client.get("/zh-hant" + article.get_absolute_url()).content.decode()

@@ -13,7 +13,7 @@ What it creates (deterministic for a given --seed; publication times are relativ
   about 600-1200 words with `body_html` rendered, published over the last six years,
   with about 5% drafts and 2% scheduled in the next weeks.
 
-Speed: bulk inserts (bulk_create skips save(), so slugs and body_html are made here with the
+Speed: bulk inserts (bulk_create skips save(), so slugs, body_html and reading_minutes are made here with the
 model's own rules), one transaction per batch. Rendering Markdown costs ~1.5 ms a body, too
 slow for 100,000, so a pool of distinct bodies is rendered once and shared.
 """
@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleOrganisation, ArticleTopic, Author, Organisation, Section, Topic
 from articles.rendering import render_markdown
-from core.text import normalise_tag_name, tag_slug, unicode_slugify
+from core.text import normalise_tag_name, reading_minutes, tag_slug, unicode_slugify
 from demo.launch import read_content
 from demo.vocabulary import (
     CHINESE_AUTHORS,
@@ -243,7 +243,7 @@ class Command(BaseCommand):
         pool = []
         for _ in range(size):
             body = self.vocabulary.body()
-            pool.append((body, render_markdown(body)))
+            pool.append((body, render_markdown(body), reading_minutes(body)))
         self.stdout.write(f"Rendered {size} distinct bodies in {time.monotonic() - started:.1f}s")
         return pool
 
@@ -325,7 +325,7 @@ class Command(BaseCommand):
                     slug = f"{unicode_slugify(title)[:180]}-{sequence}"
                 used_slugs.add(slug)
                 status, published_at = self.publication(now)
-                body, body_html = rng.choice(bodies)
+                body, body_html, minutes = rng.choice(bodies)
                 articles.append(
                     Article(
                         title=title,
@@ -333,6 +333,7 @@ class Command(BaseCommand):
                         standfirst=self.vocabulary.sentence(),
                         body=body,
                         body_html=body_html,
+                        reading_minutes=minutes,
                         section=rng.choice(sections),
                         status=status,
                         published_at=published_at,

@@ -1,0 +1,34 @@
+"""core/text.py: the reading-time rule (the slug and tag rules are tested with the models)."""
+
+import pytest
+
+from core.text import CHINESE_CHARACTERS_PER_MINUTE, ENGLISH_WORDS_PER_MINUTE, count_text, reading_minutes
+
+# (text, English words, Chinese characters): also the samples the writing screen's
+# JavaScript count is checked against (tests/browser/test_writing_screen.py).
+COUNT_SAMPLES = [
+    ("", 0, 0),
+    ("Hong Kong's AI hub grows.", 5, 0),
+    ("## A heading\n\n**Bold** and _italic_ text, don't split.", 8, 0),
+    ("[HKU](https://www.hku.hk/research) and ![a chart](/media/chart.png)", 4, 0),
+    ("香港人工智能發展迅速。", 0, 10),
+    ("數碼港的 AI 初創企業在 2026 年增加了 30%。", 3, 13),
+    ("self-driving cars: 4 km/h <em>slow</em>", 7, 0),
+    ("𠀋𠀋 rare characters", 2, 2),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "characters"), COUNT_SAMPLES)
+def test_english_counts_words_and_chinese_counts_characters(text, words, characters):
+    assert count_text(text) == (words, characters)
+
+
+def test_reading_time_is_words_and_characters_at_their_rates_rounded_up():
+    assert reading_minutes("") == 0
+    assert reading_minutes("One word") == 1
+    assert reading_minutes("word " * ENGLISH_WORDS_PER_MINUTE) == 1
+    assert reading_minutes("word " * (ENGLISH_WORDS_PER_MINUTE + 1)) == 2
+    assert reading_minutes("字" * CHINESE_CHARACTERS_PER_MINUTE * 3) == 3
+    # Mixed text: each part at its own rate, added.
+    mixed = "word " * (ENGLISH_WORDS_PER_MINUTE * 2) + "字" * (CHINESE_CHARACTERS_PER_MINUTE * 2)
+    assert reading_minutes(mixed) == 4

@@ -1,0 +1,22 @@
+"""A per-person request budget for the writing screen's endpoints (preview, autosave), kept in
+the shared cache so that every app server counts the same requests."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def within_rate(scope, user):
+    """Count this request of `user` in the current fixed window of `scope`; False when more
+    requests came in it than settings.NEWSROOM_RATE_LIMITS[scope] = (requests, seconds)
+    allows. A cache that is down allows the request: the endpoints are for logged-in staff,
+    and writing must go on."""
+    limit, window = settings.NEWSROOM_RATE_LIMITS[scope]
+    key = f"newsroom-rate:{scope}:{user.pk}:{int(time.time() // window)}"
+    try:
+        if cache.add(key, 1, timeout=window + 1):
+            return True
+        return cache.incr(key) <= limit
+    except Exception:
+        return True
