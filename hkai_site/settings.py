@@ -48,7 +48,17 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # The project's own apps, one per concern (README: "Project layout").
-PROJECT_APPS = ["core", "articles", "pagecache", "reader", "search", "newsroom", "operations", "demo"]
+PROJECT_APPS = [
+    "core",
+    "images",
+    "articles",
+    "pagecache",
+    "reader",
+    "search",
+    "newsroom",
+    "operations",
+    "demo",
+]
 
 INSTALLED_APPS = [
     # django.contrib.admin with the newsroom's AdminSite (newsroom/sites.py).
@@ -184,7 +194,11 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# The widths (px) each library image is stored at, in WebP and JPEG (images/renditions.py).
+IMAGE_RENDITION_WIDTHS = (320, 480, 640, 800, 1200, 1600)
 
+# Uploaded images and their renditions: every read and write goes through this storage, so an
+# S3-compatible bucket (django-storages) can replace the folder (README: "Images").
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # With DEBUG off whitenoise serves collected files, compressed, with hashed names.

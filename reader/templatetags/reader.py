@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from articles.models import Section
 from core.languages import hreflang_alternates as alternates_of
 from core.languages import language_tag
+from images.html import rendition_of_width
 from pagecache.fragments import generation_cached
 
 register = template.Library()
@@ -166,8 +167,16 @@ def article_json_ld(context, article):
     }
     if article.published_at:
         data["datePublished"] = localtime(article.published_at).isoformat()
-    if article.hero_image:
-        data["image"] = [request.build_absolute_uri(article.hero_image.url)]
+    image = rendition_of_width(article.hero, 1200) if article.hero else None
+    if image is not None:
+        data["image"] = [
+            {
+                "@type": "ImageObject",
+                "url": request.build_absolute_uri(image.url),
+                "width": image.width,
+                "height": image.height,
+            }
+        ]
     return json_ld_script(data)
 
 
