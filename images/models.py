@@ -71,16 +71,6 @@ class Image(models.Model):
     def __str__(self):
         return self.alt_text
 
-    @property
-    def markdown(self):
-        """How an article body places this image (articles/rendering.py renders it)."""
-        alt = self.alt_text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-        return f"![{alt}](image:{self.pk})"
-
-    @property
-    def focal_point(self):
-        return self.focal_x / 100, self.focal_y / 100
-
     def save(self, *args, **kwargs):
         from . import renditions
 
@@ -105,6 +95,16 @@ class Image(models.Model):
         renditions.delete_files(self.renditions.all())
         self.file.delete(save=False)
         return super().delete(*args, **kwargs)
+
+    @property
+    def markdown(self):
+        """How an article body places this image (articles/rendering.py renders it)."""
+        alt = self.alt_text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+        return f"![{alt}](image:{self.pk})"
+
+    @property
+    def focal_point(self):
+        return self.focal_x / 100, self.focal_y / 100
 
 
 class Rendition(models.Model):
