@@ -4,6 +4,7 @@ file arrives: no layout shift), lazy unless it is above the fold. The template t
 {% picture %} (templatetags/images.py) and body images (articles/rendering.py) use it."""
 
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .models import Rendition
 from .renditions import renditions_of
@@ -37,9 +38,7 @@ def picture_html(image, crop=Rendition.Crop.WIDE, sizes="100vw", lazy=True, alt=
         height=largest.height,
         alt=image.alt_text if alt is None else alt,
         img_class=format_html(' class="{}"', img_class) if img_class else "",
-        loading=format_html(' loading="lazy" decoding="async"')
-        if lazy
-        else format_html(' fetchpriority="high"'),
+        loading=mark_safe(' loading="lazy" decoding="async"' if lazy else ' fetchpriority="high"'),
     )
 
 

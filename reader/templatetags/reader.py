@@ -169,14 +169,8 @@ def article_json_ld(context, article):
         data["datePublished"] = localtime(article.published_at).isoformat()
     image = rendition_of_width(article.hero, 1200) if article.hero else None
     if image is not None:
-        data["image"] = [
-            {
-                "@type": "ImageObject",
-                "url": request.build_absolute_uri(image.url),
-                "width": image.width,
-                "height": image.height,
-            }
-        ]
+        # The 1200-px rendition (16:9), as OpenGraph names it.
+        data["image"] = [request.build_absolute_uri(image.url)]
     return json_ld_script(data)
 
 
