@@ -74,20 +74,22 @@ class Image(models.Model):
     def save(self, *args, **kwargs):
         from . import renditions
 
-        new_file = bool(self.file) and not getattr(self.file, "_committed", True)
+        stored = None
+        if not self._state.adding:
+            stored = Image.objects.filter(pk=self.pk).values_list("file", "focal_x", "focal_y").first()
+        new_file = bool(self.file) and (
+            not getattr(self.file, "_committed", True) or stored is None or stored[0] != self.file.name
+        )
         if new_file:
-            self.width, self.height = renditions.dimensions(self.file)
-        stale = new_file or self._focal_point_changed()
+            if getattr(self.file, "_committed", True):
+                self.width, self.height = renditions.stored_dimensions(self.file.name)
+            else:
+                self.width, self.height = renditions.dimensions(self.file)
+        stale = new_file or (stored is not None and stored[1:] != (self.focal_x, self.focal_y))
         super().save(*args, **kwargs)
         if stale:
             # Made now, once, and stored: pages only read them (renditions.py).
             renditions.regenerate(self)
-
-    def _focal_point_changed(self):
-        if self.pk is None:
-            return False
-        stored = Image.objects.filter(pk=self.pk).values_list("focal_x", "focal_y").first()
-        return stored is not None and stored != (self.focal_x, self.focal_y)
 
     def delete(self, *args, **kwargs):
         from . import renditions

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 WIDE_RATIO = (16, 9)
 CROPS = {Rendition.Crop.WIDE: WIDE_RATIO, Rendition.Crop.ORIGINAL: None}
 SAVE_OPTIONS = {
-    Rendition.Format.WEBP: ("WEBP", {"quality": 80, "method": 4}),
+    Rendition.Format.WEBP: ("WEBP", {"quality": 80, "method": 3}),
     Rendition.Format.JPEG: ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
 }
 EXTENSIONS = {Rendition.Format.WEBP: "webp", Rendition.Format.JPEG: "jpg"}
