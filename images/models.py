@@ -85,11 +85,14 @@ class Image(models.Model):
                 self.width, self.height = renditions.stored_dimensions(self.file.name)
             else:
                 self.width, self.height = renditions.dimensions(self.file)
-        stale = new_file or (stored is not None and stored[1:] != (self.focal_x, self.focal_y))
+        focal_point_moved = stored is not None and stored[1:] != (self.focal_x, self.focal_y)
         super().save(*args, **kwargs)
-        if stale:
-            # Made now, once, and stored: pages only read them (renditions.py).
+        # Made now, once, and stored: pages only read them (renditions.py). A moved focal
+        # point changes the crops only; the whole picture's renditions stay.
+        if new_file:
             renditions.regenerate(self)
+        elif focal_point_moved:
+            renditions.regenerate(self, renditions.FOCAL_CROPS)
 
     def delete(self, *args, **kwargs):
         from . import renditions

@@ -33,6 +33,8 @@ SAVE_OPTIONS = {
     Rendition.Format.WEBP: ("WEBP", {"quality": 80, "method": 3}),
     Rendition.Format.JPEG: ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
 }
+# The crops that depend on the focal point.
+FOCAL_CROPS = [crop for crop, ratio in CROPS.items() if ratio]
 EXTENSIONS = {Rendition.Format.WEBP: "webp", Rendition.Format.JPEG: "jpg"}
 
 
@@ -128,15 +130,17 @@ def delete_files(renditions):
         rendition.file.delete(save=False)
 
 
-def regenerate(image):
-    """After a new file or focal point: the old renditions go, new ones are made."""
-    old = list(image.renditions.all())
+def regenerate(image, crops=None):
+    """After a new file or focal point: the old renditions of `crops` (all by default) go,
+    new ones are made."""
+    crops = list(crops or CROPS)
+    old = list(Rendition.objects.filter(image=image, crop__in=crops))
     Rendition.objects.filter(pk__in=[r.pk for r in old]).delete()
     # Files go once the rows' deletion is committed (a rolled-back save keeps them).
     transaction.on_commit(lambda: delete_files(old))
     if hasattr(image, "_prefetched_objects_cache"):
         image._prefetched_objects_cache.pop("renditions", None)
-    generate(image)
+    generate(image, crops)
 
 
 def renditions_of(image, crop):
