@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 WIDE_RATIO = (16, 9)
 CROPS = {Rendition.Crop.WIDE: WIDE_RATIO, Rendition.Crop.ORIGINAL: None}
 SAVE_OPTIONS = {
-    Rendition.Format.WEBP: ("WEBP", {"quality": 80, "method": 3}),
+    Rendition.Format.WEBP: ("WEBP", {"quality": 80, "method": 2}),
     Rendition.Format.JPEG: ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
 }
 # The crops that depend on the focal point.
@@ -108,9 +108,12 @@ def generate(image, crops=None):
     made = []
     for crop in crops or CROPS:
         cropped = picture.crop(crop_box(picture.size, CROPS[crop], image.focal_point))
+        source = cropped
         for width in sorted(widths_for(cropped.width), reverse=True):
             height = max(1, round(width * cropped.height / cropped.width))
-            resized = cropped.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+            # Each width from the one above it: the same sharpness for a fraction of the work.
+            resized = source.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=2.0)
+            source = resized
             for format, (pil_format, options) in SAVE_OPTIONS.items():
                 buffer = io.BytesIO()
                 resized.save(buffer, format=pil_format, **options)
