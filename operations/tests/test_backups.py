@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
 from articles.models import Article, Organisation, Section, Topic
 from images.models import Image, Rendition
-from operations.backups import MANIFEST
+from operations.backups import MANIFEST, create_backup, restore_backup
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -233,3 +234,29 @@ a.save()
 
     manage("restore", "--noinput", str(backup), env=env)
     assert manage("shell", "-c", SNAPSHOT_CODE, env=env) == before
+
+
+def test_media_go_through_the_default_storage_whatever_it_is(roles, isolated_files, settings):
+    """With images in a storage that is no folder (as an S3 bucket through django-storages),
+    the backup holds them and the restore puts them back, renditions included."""
+    from django.core.files.storage import default_storage
+
+    from tests.pictures import make_image
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    image = make_image("In memory", size=(320, 180))
+    names = [image.file.name, *image.renditions.values_list("file", flat=True)]
+    contents = {name: default_storage.open(name).read() for name in names}
+    assert not Path(settings.MEDIA_ROOT).exists()  # nothing went to the folder
+
+    path, manifest = create_backup()
+    assert manifest["media_files"] == len(names)
+    for name in names:
+        default_storage.delete(name)
+    default_storage.save("stray.txt", ContentFile(b"not in the backup"))
+    restore_backup(path)
+    assert {name: default_storage.open(name).read() for name in names} == contents
+    assert not default_storage.exists("stray.txt")
