@@ -73,7 +73,9 @@ def test_the_crop_shows_what_is_at_the_focal_point():
     def mark_in(img):
         rendition = img.renditions.get(crop="wide", format="jpeg", width=320)
         with rendition.file.open("rb") as file, PILImage.open(file) as picture:
-            return any(r > 200 and g > 150 and b < 100 for r, g, b in picture.convert("RGB").getdata())
+            return any(
+                r > 200 and g > 150 and b < 100 for r, g, b in picture.convert("RGB").get_flattened_data()
+            )
 
     assert mark_in(image)
     image.focal_x = 90
@@ -119,3 +121,19 @@ def test_deleting_an_image_deletes_its_files(django_capture_on_commit_callbacks)
     storage = image.file.storage
     image.delete()
     assert not any(storage.exists(name) for name in names)
+
+
+def test_generate_renditions_makes_only_what_is_missing():
+    import io
+
+    from django.core.management import call_command
+
+    complete = make_image(size=(320, 180))
+    bare = make_image(size=(320, 180))
+    Rendition.objects.filter(image=bare).delete()
+    kept = set(complete.renditions.values_list("pk", flat=True))
+    output = io.StringIO()
+    call_command("generate_renditions", stdout=output)
+    assert "1 image(s)" in output.getvalue()
+    assert set(complete.renditions.values_list("pk", flat=True)) == kept
+    assert {r.crop for r in bare.renditions.all()} == {"wide", "original"}
