@@ -277,7 +277,7 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "hkai_site.login_throttling.client_ip"
 AXES_USERNAME_CALLABLE = "hkai_site.login_throttling.attempted_username"
 
-# Uploads: hero images up to DJANGO_MAX_IMAGE_MB (articles/validators.py); text fields of one
+# Uploads: library images up to DJANGO_MAX_IMAGE_MB (images/validators.py); text fields of one
 # request (a long article body) up to 5 MB; files above 2.5 MB stream to a temporary file.
 MAX_IMAGE_MB = env_int("DJANGO_MAX_IMAGE_MB", 5)
 MAX_IMAGE_PIXELS = env_int("DJANGO_MAX_IMAGE_PIXELS", 40_000_000)
