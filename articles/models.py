@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Lower
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +26,7 @@ from core.languages import language_tag, localized_field
 from core.text import normalise_tag_name, reading_minutes, tag_slug, unicode_slugify
 
 from .querysets import ArticleQuerySet, SectionQuerySet, Status, TagQuerySet, published_q
-from .rendering import render_markdown
-from .validators import validate_image_file_size, validate_web_image
+from .rendering import referenced_image_ids, render_markdown
 
 
 class LocalizedNameMixin:
@@ -330,13 +331,16 @@ class Article(models.Model):
         help_text=_("A future time schedules the article: it becomes public then."),
     )
     featured = models.BooleanField(_("featured"), default=False)
-    hero_image = models.ImageField(
-        _("hero image"),
-        upload_to="heroes/%Y/%m/",
+    # From the image library (images/): its alt text, caption, credit and focal point go with it.
+    hero = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        validators=[validate_image_file_size, validate_web_image],
+        related_name="hero_of",
+        verbose_name=_("hero image"),
+        help_text=_("The article's picture, shown above it and on its cards."),
     )
-    hero_image_alt = models.CharField(_("hero image alt text"), max_length=250, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -451,6 +455,7 @@ class Article(models.Model):
 
     def clean(self):
         super().clean()
+        self._check_image_references()
         other = self.translation
         if other is None:
             return
@@ -472,6 +477,21 @@ class Article(models.Model):
                         "“%(title)s” is already the translation of another article. Unlink them first."
                     )
                     % {"title": other.title}
+                }
+            )
+
+    def _check_image_references(self):
+        from images.models import Image
+
+        wanted = set(referenced_image_ids(self.body))
+        if not wanted:
+            return
+        missing = wanted - set(Image.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        if missing:
+            raise ValidationError(
+                {
+                    "body": _("The body places images that are not in the library: %(ids)s.")
+                    % {"ids": ", ".join(f"image:{pk}" for pk in sorted(missing))}
                 }
             )
 
@@ -500,3 +520,14 @@ class Article(models.Model):
         canonical address."""
         with translation.override(language):
             return self.get_absolute_url()
+
+
+@receiver(post_save, sender="images.Image")
+@receiver(post_delete, sender="images.Image")
+def rerender_bodies_placing_image(sender, instance, **kwargs):
+    """Bodies are rendered on save (body_html): those placing this image follow its new
+    caption, credit or renditions, or its deletion. Derived data only, so no new version."""
+    candidates = Article.objects.filter(body__contains=f"image:{instance.pk}").only("pk", "body")
+    for article in candidates:
+        if instance.pk in referenced_image_ids(article.body):
+            Article.objects.filter(pk=article.pk).update(body_html=render_markdown(article.body))

@@ -119,7 +119,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a list of articles shows, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related("authors", "topics", "organisations")
+        # The hero's renditions: one query for every picture of the list (images/).
+        return self.select_related("section", "hero").prefetch_related(
+            "authors", "topics", "organisations", "hero__renditions"
+        )
 
     def visible_to(self, user):
         """What a user may read on the site, drafts included for previews: editors (who may

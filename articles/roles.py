@@ -46,17 +46,28 @@ ROLE_PERMISSIONS = {
 }
 
 
-def sync_roles(group_model, permission_model):
-    """Create or update the role groups with exactly their permissions."""
-    for role, codenames in ROLE_PERMISSIONS.items():
+# codenames in the images app (the image library, shared by the whole newsroom): writers
+# upload and describe pictures, editors also delete them. Given by images' migration 0002.
+IMAGE_ROLE_PERMISSIONS = {
+    WRITERS: ["add_image", "change_image", "view_image"],
+    EDITORS: ["add_image", "change_image", "delete_image", "view_image"],
+}
+PERMISSIONS_BY_APP = {"articles": ROLE_PERMISSIONS, "images": IMAGE_ROLE_PERMISSIONS}
+
+
+def sync_roles(group_model, permission_model, app_label="articles"):
+    """Create or update the role groups with exactly their permissions in `app_label`
+    (those of other apps are left as they are)."""
+    for role, codenames in PERMISSIONS_BY_APP[app_label].items():
         group, _ = group_model.objects.get_or_create(name=role)
         permissions = permission_model.objects.filter(
-            content_type__app_label="articles", codename__in=codenames
+            content_type__app_label=app_label, codename__in=codenames
         )
         missing = set(codenames) - set(permissions.values_list("codename", flat=True))
         if missing:
             raise RuntimeError(f"Permissions missing for {role}: {sorted(missing)}")
-        group.permissions.set(permissions)
+        group.permissions.remove(*group.permissions.filter(content_type__app_label=app_label))
+        group.permissions.add(*permissions)
 
 
 def ensure_roles():
@@ -76,4 +87,5 @@ def ensure_roles():
     ContentType.objects.clear_cache()
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    sync_roles(Group, Permission)
+    for app_label in PERMISSIONS_BY_APP:
+        sync_roles(Group, Permission, app_label)

@@ -48,7 +48,17 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # The project's own apps, one per concern (README: "Project layout").
-PROJECT_APPS = ["core", "articles", "pagecache", "reader", "search", "newsroom", "operations", "demo"]
+PROJECT_APPS = [
+    "core",
+    "images",
+    "articles",
+    "pagecache",
+    "reader",
+    "search",
+    "newsroom",
+    "operations",
+    "demo",
+]
 
 INSTALLED_APPS = [
     # django.contrib.admin with the newsroom's AdminSite (newsroom/sites.py).
@@ -209,7 +219,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # when DJANGO_MEDIA_URL is its address (README, "Uploaded images").
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# The widths (px) each library image is stored at, in WebP and JPEG (images/renditions.py).
+IMAGE_RENDITION_WIDTHS = (320, 480, 640, 800, 1200, 1600)
 
+# Uploaded images and their renditions: every read and write goes through this storage, so an
+# S3-compatible bucket (django-storages) can replace the folder (README: "Images").
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # With DEBUG off whitenoise serves collected files, compressed, with hashed names.
@@ -294,7 +308,7 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "hkai_site.login_throttling.client_ip"
 AXES_USERNAME_CALLABLE = "hkai_site.login_throttling.attempted_username"
 
-# Uploads: hero images up to DJANGO_MAX_IMAGE_MB (articles/validators.py); text fields of one
+# Uploads: library images up to DJANGO_MAX_IMAGE_MB (images/validators.py); text fields of one
 # request (a long article body) up to 5 MB; files above 2.5 MB stream to a temporary file.
 MAX_IMAGE_MB = env_int("DJANGO_MAX_IMAGE_MB", 5)
 MAX_IMAGE_PIXELS = env_int("DJANGO_MAX_IMAGE_PIXELS", 40_000_000)

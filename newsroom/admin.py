@@ -40,6 +40,7 @@ from reversion.models import Version
 
 from articles.models import Article, Author, Organisation, Section, Topic
 from articles.querysets import published_article_count
+from images.widgets import HeroImageWidget
 
 from .forms import ArticleAdminForm
 from .history import ensure_baseline_revision
@@ -148,7 +149,7 @@ class ArticleAdmin(VersionAdmin):
             (_("Language and translation"), {"fields": ["language", "translation"]}),
             (_("Section, tags and bylines"), {"fields": tags}),
             (_("Publication"), {"fields": list(self.publication_fields)}),
-            (_("Hero image"), {"fields": ["hero_image", "hero_image_alt"]}),
+            (_("Hero image"), {"fields": ["hero"]}),
             (
                 _("Record"),
                 {
@@ -179,6 +180,10 @@ class ArticleAdmin(VersionAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "hero":
+            # The image library (images/): an id, the library's list in a popup, or the
+            # chooser dialog with search and upload (images/widgets.py).
+            kwargs["widget"] = HeroImageWidget(db_field.remote_field, self.admin_site)
         if db_field.name == "translation":
             # Only articles this user may see in the admin (a writer's own), as the
             # autocomplete offers: a posted id of anyone else's article is a form error.

@@ -5,7 +5,11 @@ A backup is an uncompressed tar (the database dump is compressed already; images
     manifest.json       what the backup holds (engine, time, counts)
     database.pgdump     pg_dump --format=custom, for PostgreSQL
     database.sqlite3    a consistent copy by SQLite's online backup API, for SQLite
-    media/...           every file under MEDIA_ROOT
+    media/...           every file of the default storage (uploaded images, their renditions)
+
+Media are read and written through Django's default storage (STORAGES["default"]), so a
+backup holds the images wherever they live: the MEDIA_ROOT folder, or an S3-compatible bucket
+through django-storages (README: "Images").
 
 The management commands `backup` and `restore` (and `make backup` / `make restore`) call this.
 """
@@ -21,6 +25,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connections
 from django.utils import timezone
 
@@ -129,23 +135,36 @@ def _restore_database(engine, source, alias):
     connections.close_all()
 
 
-def _media_files():
-    root = Path(settings.MEDIA_ROOT)
-    if not root.is_dir():
-        return root, []
-    return root, sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+def _media_files(folder=""):
+    """Every file name in the default storage, sorted."""
+    try:
+        directories, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    prefix = f"{folder}/" if folder else ""
+    names = [prefix + name for name in files]
+    for directory in directories:
+        names += _media_files(prefix + directory)
+    return sorted(names)
 
 
-def _replace_folder_contents(folder, replacement, attic):
-    """Make `folder` hold exactly what `replacement` holds. The folder itself stays (it may
-    be a mount point); its old entries go to `attic`, which the caller throws away."""
-    folder.mkdir(parents=True, exist_ok=True)
-    attic.mkdir()
-    for entry in list(folder.iterdir()):
-        shutil.move(str(entry), str(attic / entry.name))
-    if replacement.is_dir():
-        for entry in list(replacement.iterdir()):
-            shutil.move(str(entry), str(folder / entry.name))
+def _replace_media(replacement):
+    """Make the default storage hold exactly the files under `replacement` (a folder)."""
+    wanted = {
+        path.relative_to(replacement).as_posix(): path
+        for path in (sorted(replacement.rglob("*")) if replacement.is_dir() else [])
+        if path.is_file()
+    }
+    for name in _media_files():
+        if name not in wanted:
+            default_storage.delete(name)
+    for name, path in wanted.items():
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        with path.open("rb") as file:
+            saved = default_storage.save(name, File(file))
+        if saved != name:
+            raise BackupError(f"The storage stored {name} as {saved}: restore it again.")
 
 
 def create_backup(path=None, alias="default", label=""):
@@ -155,7 +174,7 @@ def create_backup(path=None, alias="default", label=""):
     if path.exists():
         raise BackupError(f"{path} exists already: a backup never overwrites another.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    media_root, media_files = _media_files()
+    media_files = _media_files()
     manifest = {
         "format": FORMAT_VERSION,
         "created": timezone.localtime().isoformat(timespec="seconds"),
@@ -172,8 +191,13 @@ def create_backup(path=None, alias="default", label=""):
             manifest_file.write_text(json.dumps(manifest, indent=2))
             archive.add(manifest_file, arcname=MANIFEST)
             archive.add(dump, arcname=DUMP_NAMES[engine])
-            for file in media_files:
-                archive.add(file, arcname=MEDIA_PREFIX + file.relative_to(media_root).as_posix())
+            for name in media_files:
+                info = tarfile.TarInfo(MEDIA_PREFIX + name)
+                info.size = default_storage.size(name)
+                info.mtime = int(timezone.now().timestamp())
+                info.mode = 0o644
+                with default_storage.open(name, "rb") as file:
+                    archive.addfile(info, file)
         # Password hashes and sessions are inside: readable by the owner only.
         partial.chmod(0o600)
         # Complete or absent: a backup interrupted half-way never looks like a backup.
@@ -208,7 +232,6 @@ def restore_backup(path, alias="default"):
             f"This backup is of a {manifest['engine']} database and the current one is {engine}. "
             "Restore it into the same kind of database (or move data with dumpdata/loaddata)."
         )
-    media_root = Path(settings.MEDIA_ROOT)
     backup_dir = Path(settings.BACKUP_DIR)
     backup_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=backup_dir, prefix=".restore-") as work:
@@ -223,7 +246,7 @@ def restore_backup(path, alias="default"):
         if not dump.is_file():
             raise BackupError(f"The backup has no {manifest['database']}.")
         _restore_database(engine, dump, alias)
-        _replace_folder_contents(media_root, work / MEDIA_PREFIX.rstrip("/"), work / "previous-media")
+        _replace_media(work / MEDIA_PREFIX.rstrip("/"))
     # Whole pages are cached for readers: they must not outlive the content they showed.
     cache.clear()
     return manifest

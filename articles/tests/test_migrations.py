@@ -68,3 +68,34 @@ def test_reading_time_migration_counts_the_articles_already_there():
     )
     call_command("migrate", verbosity=0)
     assert Article.objects.get(slug="old").reading_minutes == 3
+
+
+def test_0010_moves_heroes_into_the_image_library(settings, tmp_path):
+    from django.core.files.storage import default_storage
+
+    from tests.pictures import image_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    name = default_storage.save("heroes/2026/11/skyline.png", io.BytesIO(image_bytes(size=(160, 90))))
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0008_article_featured_index")])
+    old = executor.loader.project_state([("articles", "0008_article_featured_index")]).apps
+    OldSection, OldArticle = old.get_model("articles", "Section"), old.get_model("articles", "Article")
+    section = OldSection.objects.create(name="Old", slug="old")
+    common = {"body": "x", "section": section, "status": "draft"}
+    OldArticle.objects.create(
+        title="Pictured", slug="pictured", hero_image=name, hero_image_alt="Skyline", **common
+    )
+    OldArticle.objects.create(title="No alt", slug="no-alt", hero_image=name, **common)
+    OldArticle.objects.create(title="Plain", slug="plain", **common)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    from images.models import Image
+
+    pictured = Article.objects.select_related("hero").get(slug="pictured")
+    assert (pictured.hero.file.name, pictured.hero.alt_text) == (name, "Skyline")
+    assert (pictured.hero.width, pictured.hero.height) == (160, 90)
+    assert Article.objects.get(slug="no-alt").hero.alt_text == "No alt"
+    assert Article.objects.get(slug="plain").hero is None
+    assert Image.objects.count() == 2

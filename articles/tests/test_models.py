@@ -179,3 +179,28 @@ def test_reading_time_is_counted_on_save_with_the_body(make_article):
     article.save(update_fields=["body"])
     article.refresh_from_db()
     assert article.reading_minutes == 2
+
+
+@pytest.mark.django_db
+class TestLibraryImagesInBodies:
+    def test_an_unknown_image_is_a_form_error_on_the_body(self, make_article):
+        article = make_article(body="![x](image:999999)")
+        with pytest.raises(ValidationError) as error:
+            article.full_clean()
+        assert "image:999999" in str(error.value.message_dict["body"])
+
+    def test_bodies_follow_a_changed_caption_and_a_deleted_image(self, make_article):
+        from tests.pictures import make_image
+
+        image = make_image("A tram", size=(320, 180), caption="Old caption")
+        article = make_article(body=f"{image.markdown}\n\nText.")
+        other = make_article(body=f"![x](image:{image.pk}0)")  # image:N0 is another image
+        assert "Old caption" in Article.objects.get(pk=article.pk).body_html
+        version = Article.objects.get(pk=article.pk).version
+        image.caption = "New caption"
+        image.save()
+        refreshed = Article.objects.get(pk=article.pk)
+        assert "New caption" in refreshed.body_html and refreshed.version == version
+        image.delete()
+        assert "<picture>" not in Article.objects.get(pk=article.pk).body_html
+        assert Article.objects.get(pk=other.pk).body_html == other.body_html

@@ -50,3 +50,53 @@ def test_rendering_keeps_what_editors_need():
         'rel="noopener noreferrer"',
     ):
         assert expected in html, expected
+
+
+# --- library images: ![alt](image:N) ----------------------------------------------------------
+
+
+@pytest.fixture
+def library_image(db):
+    from tests.pictures import make_image
+
+    return make_image("Tsing Ma Bridge at night", size=(800, 450), caption="The bridge", credit="Photo: HKAI")
+
+
+def test_a_library_image_becomes_a_responsive_figure(library_image):
+    html = render_markdown(f"Before.\n\n![The bridge, lit](image:{library_image.pk})\n\nAfter.")
+    assert '<figure class="body-image"><picture><source type="image/webp"' in html
+    assert 'alt="The bridge, lit"' in html and 'loading="lazy"' in html
+    assert '<figcaption>The bridge <span class="credit">Photo: HKAI</span></figcaption>' in html
+    assert active_content_problems(html) == []
+
+
+def test_the_chooser_markdown_renders_with_the_library_alt_text(library_image):
+    html = render_markdown(library_image.markdown)
+    assert 'alt="Tsing Ma Bridge at night"' in html and 'width="800" height="450"' in html
+
+
+def test_an_inline_library_image_is_a_picture_without_figure(library_image):
+    html = render_markdown(f"Text ![x](image:{library_image.pk}) more text.")
+    assert "<figure" not in html and "<p>Text <picture>" in html and "</picture> more text.</p>" in html
+
+
+def test_an_image_not_in_the_library_renders_nothing(db):
+    assert "<img" not in render_markdown("![gone](image:999999)")
+
+
+def test_image_references_anywhere_but_an_img_src_are_dropped(library_image):
+    pk = library_image.pk
+    html = render_markdown(f'[click](image:{pk}) <a href="image:{pk}">x</a> ![x](image:{pk}/../../etc)')
+    assert "image:" not in html
+    assert "<picture>" not in html
+
+
+def test_hostile_library_metadata_is_escaped(db):
+    from tests.pictures import make_image
+
+    image = make_image('"><script>alert(1)</script>', size=(320, 180), caption="<img src=x onerror=alert(2)>")
+    html = render_markdown(image.markdown)
+    assert active_content_problems(html) == [], html
+    assert "<script" not in html and "onerror=alert" not in html.replace("onerror=alert(2)&gt;", "")
+    hostile_alt = render_markdown(f'![" onerror="alert(3)](image:{image.pk})')
+    assert active_content_problems(hostile_alt) == [], hostile_alt

@@ -276,3 +276,36 @@ class TestLaunchContentChineseNames:
         _, page = get(client, "/zh-hant/topics/")
         for name in ("智慧城市", "金融科技", "智能投資顧問", "私隱", "香港AI"):
             assert name in page.visible_text()
+
+
+@pytest.mark.django_db
+def test_launch_articles_get_their_pictures_once_and_an_editors_choice_stands():
+    from images.models import Image
+
+    call_command("load_demo_content", stdout=io.StringIO())
+    articles = list(Article.objects.select_related("hero"))
+    assert articles and all(a.hero is not None for a in articles)
+    assert all(a.hero.alt_text and a.hero.credit and a.hero.renditions.exists() for a in articles)
+    images = Image.objects.count()
+    assert images == len({a.hero_id for a in articles})
+
+    # An editor takes the picture off one article and edits another's alt text.
+    bare = articles[0]
+    bare.hero = None
+    bare.save()
+    edited = articles[1].hero
+    edited.alt_text = "The editor's words"
+    edited.save()
+    output = io.StringIO()
+    call_command("load_demo_content", stdout=output)
+    assert "Pictures: 0 added" in output.getvalue()
+    assert Article.objects.get(pk=bare.pk).hero is None
+    assert Image.objects.get(pk=edited.pk).alt_text == "The editor's words"
+    assert Image.objects.count() == images
+
+    # A deleted launch article comes back with its picture, from the library, not drawn again.
+    motif_image = articles[2].hero
+    articles[2].delete()
+    call_command("load_demo_content", stdout=io.StringIO())
+    assert Article.objects.get(slug=articles[2].slug).hero == motif_image
+    assert Image.objects.count() == images

@@ -1,13 +1,13 @@
 """hkai_site/media.py: uploaded images are served with DEBUG off, and nothing else under /media/."""
 
 import os
+from urllib.parse import urlsplit
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils.http import http_date
 
 from tests.page_checks import get
-from tests.test_security import image_bytes
+from tests.pictures import image_bytes, make_image
 
 AVIF_HEADER = b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf" + b"\x00" * 64
 WEBP = image_bytes("WEBP")
@@ -29,23 +29,22 @@ def put(root, name, content):
 
 @pytest.mark.django_db
 class TestUploadedImages:
-    def test_the_hero_image_a_page_links_is_served_with_debug_off(
+    def test_the_pictures_a_page_links_are_served_with_debug_off(
         self, client, make_article, media_root, settings
     ):
         assert not settings.DEBUG
-        article = make_article(title="With a picture", hero_image_alt="A harbour")
-        article.hero_image.save("harbour.png", ContentFile(image_bytes("PNG")))
+        article = make_article(title="With a picture", hero=make_image("A harbour", size=(1280, 720)))
         _response, page = get(client, article.get_absolute_url())
         og_image = page.find("meta", property="og:image")[0]["content"]
         img = [a["src"] for a in page.find("img") if a.get("alt") == "A harbour"][0]
-        assert og_image.endswith(img)
-        response = client.get(img)
-        assert response.status_code == 200
-        assert response["Content-Type"] == "image/png"
-        assert b"".join(response.streaming_content) == image_bytes("PNG")
-        assert response["Cache-Control"] == "public, max-age=31536000"
-        assert response["X-Content-Type-Options"] == "nosniff"
-        assert "Content-Security-Policy" in response
+        for url in (urlsplit(og_image).path, img):  # the 1200-px rendition, and the hero's
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response["Content-Type"] == "image/jpeg"
+            assert b"".join(response.streaming_content).startswith(b"\xff\xd8")
+            assert response["Cache-Control"] == "public, max-age=31536000"
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert "Content-Security-Policy" in response
 
     @pytest.mark.parametrize(
         "name, content, content_type",

@@ -33,7 +33,7 @@ def story(writer, section, topic, organisation):
             "organisations": [str(organisation.pk)],
             "authors": [str(writer.author.pk)],
             "new_topics": "",
-            "hero_image_alt": "",
+            "hero": "",
         },
     )
     assert response.status_code == 302

@@ -34,7 +34,7 @@ def add_post(section, **extra):
         # The language select always sends a value (English is preselected).
         "language": "en",
         "section": str(section.pk),
-        "hero_image_alt": "",
+        "hero": "",
         "new_topics": "",
     }
     data.update(extra)
@@ -509,7 +509,7 @@ class TestAdmin:
             "language": "zh-hant",
             "section": str(section.pk),
             "new_topics": "",
-            "hero_image_alt": "",
+            "hero": "",
             "status": "published",
             "published_at_0": "2026-01-01",
             "published_at_1": "10:00:00",

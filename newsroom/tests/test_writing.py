@@ -250,7 +250,6 @@ def add_form(section, **changes):
         "language": "en",
         "section": str(section.pk),
         "new_topics": "",
-        "hero_image_alt": "",
         **changes,
     }
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files.base import ContentFile
 
 from articles.models import Article
+from tests.pictures import make_image
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
@@ -42,7 +42,9 @@ def content(roles, isolated_files, make_article, make_user):
         authors=[editor.author],
         created_by=editor,
     )
-    article.hero_image.save("hero.png", ContentFile(PNG))
+    # A library image: its file and renditions are media to back up, its row is data.
+    article.hero = make_image("The harbour", size=(400, 225), name="hero.png")
+    article.save()
     make_article(status=Article.Status.DRAFT, title="A draft", topics=["secret topic"])
     (Path(settings.MEDIA_ROOT) / "notes").mkdir(parents=True, exist_ok=True)
     (Path(settings.MEDIA_ROOT) / "notes" / "說明.txt").write_text("媒體 file")

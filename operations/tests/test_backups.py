@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
 from articles.models import Article, Organisation, Section, Topic
-from operations.backups import MANIFEST
+from images.models import Image, Rendition
+from operations.backups import MANIFEST, create_backup, restore_backup
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -36,7 +38,8 @@ def snapshot():
                 "status",
                 "published_at",
                 "section__slug",
-                "hero_image",
+                "hero__file",
+                "hero__alt_text",
                 "created_by__username",
             )
         ),
@@ -46,6 +49,10 @@ def snapshot():
         + sorted((a.slug, o.name) for a in Article.objects.all() for o in a.organisations.all()),
         "bylines": sorted((a.slug, au.name) for a in Article.objects.all() for au in a.authors.all()),
         "sections": list(Section.objects.order_by("pk").values()),
+        "images": list(Image.objects.order_by("pk").values("pk", "file", "alt_text", "width", "height")),
+        "renditions": list(
+            Rendition.objects.order_by("pk").values("image", "crop", "format", "width", "file")
+        ),
         "users": list(get_user_model().objects.order_by("pk").values("username", "password", "is_staff")),
         "published": list(Article.objects.published().values_list("slug", flat=True)),
         "media": {
@@ -58,7 +65,10 @@ def snapshot():
 
 def test_backup_then_restore_brings_back_the_database_and_media(content, isolated_files):
     before = snapshot()
-    assert len(before["articles"]) == 2 and len(before["media"]) == 2
+    # The hero's file, its renditions (WebP and JPEG, each crop) and a note.
+    media_files = 2 + Rendition.objects.count()
+    assert len(before["articles"]) == 2 and len(before["media"]) == media_files
+    assert {name.rsplit(".", 1)[1] for name in before["media"]} == {"png", "webp", "jpg", "txt"}
 
     call_command("backup", stdout=io.StringIO())
     backups = sorted((isolated_files / "backups").glob("hkai-*.tar"))
@@ -68,13 +78,14 @@ def test_backup_then_restore_brings_back_the_database_and_media(content, isolate
     with tarfile.open(backup) as archive:
         names = archive.getnames()
         manifest = json.load(archive.extractfile(MANIFEST))
-    assert manifest["engine"] == connection.vendor and manifest["media_files"] == 2
+    assert manifest["engine"] == connection.vendor and manifest["media_files"] == media_files
     assert manifest["database"] in names and "media/notes/說明.txt" in names
 
     # Disaster: content deleted, media gone, and some new content that the restore must undo.
     Article.objects.all().delete()
     Topic.objects.all().delete()
     get_user_model().objects.filter(username="editor").delete()
+    Image.objects.all().delete()  # the library's rows, and its files with them
     for path in Path(settings.MEDIA_ROOT).rglob("*.png"):
         path.unlink()
     Section.objects.create(name="Created after the backup", slug="after")
@@ -204,7 +215,10 @@ from articles.models import Article, Section
 s = Section.objects.create(name="Research", slug="research")
 a = Article.objects.create(title="大學 AI", slug="大學-ai", body="x", section=s, status="published")
 a.topics.add("robotics")
-a.hero_image.save("hero.png", ContentFile(b"image bytes"))
+from images.models import Image
+from tests.pictures import image_upload
+a.hero = Image.objects.create(file=image_upload("hero.png"), alt_text="Hero")
+a.save()
 """,
         env=env,
     )
@@ -220,3 +234,29 @@ a.hero_image.save("hero.png", ContentFile(b"image bytes"))
 
     manage("restore", "--noinput", str(backup), env=env)
     assert manage("shell", "-c", SNAPSHOT_CODE, env=env) == before
+
+
+def test_media_go_through_the_default_storage_whatever_it_is(roles, isolated_files, settings):
+    """With images in a storage that is no folder (as an S3 bucket through django-storages),
+    the backup holds them and the restore puts them back, renditions included."""
+    from django.core.files.storage import default_storage
+
+    from tests.pictures import make_image
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    image = make_image("In memory", size=(320, 180))
+    names = [image.file.name, *image.renditions.values_list("file", flat=True)]
+    contents = {name: default_storage.open(name).read() for name in names}
+    assert not Path(settings.MEDIA_ROOT).exists()  # nothing went to the folder
+
+    path, manifest = create_backup()
+    assert manifest["media_files"] == len(names)
+    for name in names:
+        default_storage.delete(name)
+    default_storage.save("stray.txt", ContentFile(b"not in the backup"))
+    restore_backup(path)
+    assert {name: default_storage.open(name).read() for name in names} == contents
+    assert not default_storage.exists("stray.txt")

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from articles.models import Section
 from core.languages import hreflang_alternates as alternates_of
 from core.languages import language_tag
+from images.html import rendition_of_width
 from pagecache.fragments import generation_cached
 
 register = template.Library()
@@ -176,8 +177,10 @@ def article_json_ld(context, article):
     }
     if article.published_at:
         data["datePublished"] = machine_datetime(article.published_at)
-    if article.hero_image:
-        data["image"] = [request.build_absolute_uri(article.hero_image.url)]
+    image = rendition_of_width(article.hero, 1200) if article.hero else None
+    if image is not None:
+        # The 1200-px rendition (16:9), as OpenGraph names it.
+        data["image"] = [request.build_absolute_uri(image.url)]
     return json_ld_script(data)
 
 

@@ -1,25 +1,17 @@
 """Fixtures for reader's tests (`fragment_cache` from pagecache's; `bilingual` is the root conftest's)."""
 
-import io
 from datetime import datetime, timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from articles.models import Article, Author, Organisation, Topic
 from pagecache.tests.helpers import fragment_cache
+from tests.pictures import make_image
 
 from .helpers import HONG_KONG
 
 __all__ = ["fragment_cache", "full_article", "hidden_and_public"]
-
-
-def png_upload(name="hero.png"):
-    buffer = io.BytesIO()
-    Image.new("RGB", (16, 9), (163, 25, 31)).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 @pytest.fixture
@@ -36,8 +28,7 @@ def full_article(make_article):
         authors=[author_a, author_b],
         organisations=[astri],
         topics=[topic],
-        hero_image=png_upload(),
-        hero_image_alt="The skyline of Victoria Harbour",
+        hero=make_image("The skyline of Victoria Harbour", size=(1600, 900)),
     )
 
 

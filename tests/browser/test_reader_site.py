@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from articles.models import Article, Author, Organisation, Section, Topic
 from demo.launch import DATA_DIR
+from images.models import Image as LibraryImage
 
 from .conftest import DESKTOP, PHONE, save_full_page_screenshot, set_viewport
 
@@ -95,8 +96,7 @@ def newsroom(db):
         "for artificial intelligence. The hard questions are only beginning.",
         body=body,
         published_at=now - timedelta(hours=2),
-        hero_image=hero_image(),
-        hero_image_alt="Towers of Hong Kong's skyline at dusk",
+        hero=LibraryImage.objects.create(file=hero_image(), alt_text="Towers of Hong Kong's skyline at dusk"),
         topics=[smart_city, chinese, fintech, ethics],
         organisations=[astri, cyberport, hkstp, itib],
         authors=[ada, wong],

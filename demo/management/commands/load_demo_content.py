@@ -12,6 +12,11 @@ and never undoes an editor's work. The one exception only adds: a section, organ
 or topic without a Chinese name gets the launch content's (sites loaded before there
 were Chinese names get them; a name an editor wrote is kept). To start over on SQLite,
 delete db.sqlite3.
+
+Pictures: each launch article gets its picture (drawn by demo/pictures.py, stored as a
+library image) when the loader creates it, or when it has none and has never been saved
+since it was loaded (version 1): an editor who removed or replaced it is never overruled.
+A launch picture already in the library (found by its file name) is reused, never drawn twice.
 """
 
 import os
@@ -21,6 +26,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
@@ -30,6 +36,8 @@ from django.utils.crypto import get_random_string
 from articles.models import Article, Author, Organisation, Section, Topic
 from articles.roles import EDITORS, WRITERS, ensure_roles
 from demo.launch import DATA_DIR, read_content
+from demo.pictures import CREDIT, draw_jpeg
+from images.models import Image
 
 # The source's layout: the title, two blank lines, the introduction and the headed
 # sections (one blank line between blocks), two blank lines, the conclusion.
@@ -95,6 +103,7 @@ class Command(BaseCommand):
         bodies = article_bodies(content)
         with transaction.atomic():
             self.created = {"sections": 0, "organisations": 0, "topics": 0, "authors": 0, "articles": 0}
+            self.pictures_added = 0
             authors = {a["slug"]: self.author(a) for a in content["authors"]}
             sections = {s["slug"]: self.section(s) for s in content["sections"]}
             organisations = {o["name"]: self.organisation(o) for o in content["organisations"]}
@@ -112,6 +121,7 @@ class Command(BaseCommand):
         for kind, created in self.created.items():
             existing = len(content[kind]) - created
             self.stdout.write(f"{kind.capitalize()}: {created} created, {existing} already there.")
+        self.stdout.write(f"Pictures: {self.pictures_added} added to launch articles.")
 
     def author(self, data):
         author, created = Author.objects.get_or_create(
@@ -153,7 +163,9 @@ class Command(BaseCommand):
         return tag
 
     def article(self, data, body, now, sections, organisations, topics, authors):
-        if Article.objects.filter(slug=data["slug"]).exists():
+        existing = Article.objects.filter(slug=data["slug"]).first()
+        if existing is not None:
+            self.picture(existing, data)
             return
         article = Article.objects.create(
             slug=data["slug"],
@@ -170,6 +182,27 @@ class Command(BaseCommand):
         article.topics.add(*(topics[name] for name in data["topics"]))
         article.authors.add(*(authors[slug] for slug in data["authors"]))
         self.created["articles"] += 1
+        self.picture(article, data)
+
+    def picture(self, article, data):
+        picture = data.get("picture")
+        if not picture or article.hero_id is not None or article.version != 1:
+            return
+        name = f"hkai-launch-{picture['motif']}"
+        image = Image.objects.filter(file__contains=name).order_by("pk").first()
+        if image is None:
+            image = Image(
+                alt_text=picture["alt_text"],
+                caption=picture.get("caption", ""),
+                credit=CREDIT,
+                focal_x=picture.get("focal_x", 50),
+                focal_y=picture.get("focal_y", 50),
+            )
+            image.file.save(f"{name}.jpg", ContentFile(draw_jpeg(picture["motif"])), save=False)
+            image.save()
+        article.hero = image
+        article.save(update_fields=["hero"])
+        self.pictures_added += 1
 
     def demo_accounts(self):
         User = get_user_model()
