@@ -6,7 +6,8 @@ below). Two kinds of key:
 
 - identity keys, one per object a page shows by name or title: "a12" (article 12),
   "s3" (section), "t45" (topic), "o7" (organisation), "u2" (author). Fixing a typo in
-  an article purges "a12": its page and every list card showing its title.
+  an article purges "a12": its page and every list card showing its title. "a12:page"
+  is on article 12's own page only (its neighbours and translation link it).
 - list keys, for what a new or withdrawn article enters or leaves: "latest" (lists of the
   newest articles, feeds, sitemaps), "home", "search", "sections" (the navigation),
   "topics" / "organisations" (the directories and their counts), and per object
@@ -39,6 +40,11 @@ UNSEEN_FIELDS = ("version", "updated_at", "created_at", "created_by_id")
 
 def article_key(pk):
     return f"a{pk}"
+
+
+def article_page_key(pk):
+    """Only the article's own page: what its neighbours and translation changing touches."""
+    return f"a{pk}:page"
 
 
 def identity_key(obj):
@@ -90,7 +96,7 @@ def placement_keys(article):
         *(f"u{pk}:list" for pk in authors),
     }
     if article.translation_id:
-        keys.add(article_key(article.translation_id))
+        keys.add(article_page_key(article.translation_id))
     if article.published_at is not None:
         published = Article.objects.published().filter(language=article.language).exclude(pk=article.pk)
         before = published.filter(published_at__lt=article.published_at).order_by("-published_at", "-id")
@@ -100,7 +106,7 @@ def placement_keys(article):
             after.values_list("pk", flat=True).first(),
         ):
             if neighbour:
-                keys.add(article_key(neighbour))
+                keys.add(article_page_key(neighbour))
     return keys
 
 

@@ -136,6 +136,7 @@ class ArticleDetailView(SurrogateKeysMixin, DetailView):
     def surrogate_keys(self, context):
         # The article, its translation, and the related articles and neighbours it links.
         keys = super().surrogate_keys(context) | surrogates.shown_keys(self.object)
+        keys.add(surrogates.article_page_key(self.object.pk))
         if self.object.translation_id:
             keys.add(surrogates.article_key(self.object.translation_id))
         related, previous, following = self.neighbourhood
