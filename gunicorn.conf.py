@@ -34,6 +34,12 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 # Trust X-Forwarded-* only from the load balancer's addresses (comma-separated).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# No SCRIPT_NAME or PATH_INFO from request headers, even from those addresses: a client
+# (or a proxy passing its headers on) could otherwise move every link of a page under a
+# prefix of its choosing. A site mounted under a prefix sets FORCE_SCRIPT_NAME instead.
+forwarder_headers = ""
+# Headers whose names differ from another's only by "_" vs "-" are dropped, not merged.
+header_map = "drop"
 
 # The local-memory cache is per process: with several workers each would cache pages on
 # its own and never hear of the others' invalidations. Without Redis, no page cache.

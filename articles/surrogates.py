@@ -159,15 +159,19 @@ def link_change(article, tag_model, tag_ids):
 
 def object_change(before, after):
     """A section, topic, organisation or author renamed, added or deleted: the pages
-    showing it by name (its identity key), and the lists of them."""
+    showing it by name (its identity key), and the lists of them. A new tag or author is
+    on no page yet; a new section is in the navigation at once."""
     obj = after if after is not None else before
+    kind = obj._meta.model_name
+    if before is None:
+        return {SECTIONS, SEARCH} if kind == "section" else set()
+    if after is not None and all(
+        getattr(before, field.attname) == getattr(after, field.attname)
+        for field in after._meta.concrete_fields
+    ):
+        return set()
     keys = {identity_key(obj), SEARCH}
-    if obj._meta.model_name == "section":
-        keys.add(SECTIONS)
-    elif obj._meta.model_name == "topic":
-        keys.add(TOPICS)
-    elif obj._meta.model_name == "organisation":
-        keys.add(ORGANISATIONS)
+    keys.add({"section": SECTIONS, "topic": TOPICS, "organisation": ORGANISATIONS}.get(kind, HOME))
     return keys
 
 

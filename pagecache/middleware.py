@@ -132,9 +132,11 @@ class PageCacheMiddleware:
             response["X-Cache"] = "MISS"
         # Pages differ for readers with a session (staff previews): tell other caches.
         patch_vary_headers(response, ("Cookie",))
-        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if not_modified is not None:
-            for name in ("Cache-Control", "X-Cache", settings.PAGE_CACHE_SURROGATE_HEADER):
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+        if not_modified is not response:
+            for name in ("X-Cache", settings.PAGE_CACHE_SURROGATE_HEADER):
                 if response.has_header(name):
                     not_modified[name] = response[name]
             return not_modified

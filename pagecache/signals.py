@@ -12,8 +12,6 @@ AppConfig.ready() with the models readers see, what a change of each touches, an
 find the scheduled changes.
 """
 
-import threading
-
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
@@ -21,33 +19,23 @@ from .generation import invalidate_page_cache, set_next_scheduled_change
 from .purge import purge_keys
 from .surrogate import UNKEYED, set_scheduled_changes
 
-_pending = threading.local()
 
-
-def _flush():
-    soft, hard = getattr(_pending, "soft", set()), getattr(_pending, "hard", set())
-    _pending.soft, _pending.hard = set(), set()
-    if not (soft or hard):
-        return  # an earlier callback of the same commit sent them
+def purge_now(keys, hard=False):
+    """Purge `keys` at the edge and start a new content generation for the app servers'
+    own page cache."""
     invalidate_page_cache()
     # Pages that declared no keys (feeds, sitemaps...) may show anything: every change.
-    soft.add(UNKEYED)
+    purge_keys({*keys, UNKEYED} if not hard else keys, hard=hard)
     if hard:
-        purge_keys(hard, hard=True)
-    if soft - hard:
-        purge_keys(soft - hard)
+        purge_keys({UNKEYED})
 
 
 def schedule_purge(keys, hard=False, using=None):
-    """Purge `keys` once the current transaction commits (at once outside one). The keys of
-    one commit go out together."""
-    keys = set(keys)
-    if not keys:
-        return
-    if not hasattr(_pending, "soft"):
-        _pending.soft, _pending.hard = set(), set()
-    (_pending.hard if hard else _pending.soft).update(keys)
-    transaction.on_commit(_flush, using=using)
+    """Purge `keys` once the current transaction commits (at once outside one); a rolled-back
+    transaction purges nothing."""
+    keys = frozenset(keys)
+    if keys:
+        transaction.on_commit(lambda: purge_now(keys, hard=hard), using=using)
 
 
 def _as_keys(result):

@@ -27,7 +27,8 @@ class TestGenerationCached:
         assert generation_cached("topic-count", compute) == 0
         assert len(calls) == 1
         with commit():
-            Topic.objects.create(name="edge AI")
+            # A tag readers see: on a published article (a bare new tag is on no page).
+            make_article(topics=[Topic.objects.create(name="edge AI")])
         assert generation_cached("topic-count", compute) == 1
         assert len(calls) == 2
 
