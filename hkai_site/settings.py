@@ -6,7 +6,9 @@ DEBUG off a real DJANGO_SECRET_KEY is required. `make run` turns DEBUG on for
 local development; production sets the variables listed in the README.
 """
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -169,6 +171,15 @@ PAGE_CACHE_EDGE_SECONDS = env_int(
 PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
 PAGE_CACHE_STALE_IF_ERROR_SECONDS = env_int("PAGE_CACHE_STALE_IF_ERROR_SECONDS", 86_400)
+# With the local-memory cache (no REDIS_URL), how a command or another process on this
+# machine tells running servers that content changed (pagecache/generation.py).
+PAGE_CACHE_STAMP_FILE = os.environ.get(
+    "PAGE_CACHE_STAMP_FILE",
+    str(
+        Path(tempfile.gettempdir())
+        / f"hkai-page-cache-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+    ),
+)
 # Costly aggregates cached per content generation (pagecache.fragments.generation_cached).
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", True)
 HEALTH_CHECK_PATH = os.environ.get("HEALTH_CHECK_PATH", "/healthz")
