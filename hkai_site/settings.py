@@ -180,6 +180,10 @@ PAGE_CACHE_STAMP_FILE = os.environ.get(
         / f"hkai-page-cache-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
     ),
 )
+# Single flight: one worker computes a missing page or value; others wait this long for it
+# (then compute it themselves), and a lock left by a killed worker lasts this long.
+PAGE_CACHE_WAIT_SECONDS = float(os.environ.get("PAGE_CACHE_WAIT_SECONDS", "2"))
+PAGE_CACHE_LOCK_SECONDS = env_int("PAGE_CACHE_LOCK_SECONDS", 10)
 # Costly aggregates cached per content generation (pagecache.fragments.generation_cached).
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", True)
 HEALTH_CHECK_PATH = os.environ.get("HEALTH_CHECK_PATH", "/healthz")

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from . import surrogate
+from .fragments import acquire, release, wait_for
 from .generation import request_state as _request_state
 from .generation import state_and_value, timeout_until
 
@@ -90,7 +91,16 @@ class PageCacheMiddleware:
             stored = None  # stored by an earlier release: render afresh
         if stored is not None and stored[0] == generation:
             return self.hit(request, stored)
-        return self.render(request, key, (generation, next_publication), stored)
+        # Single flight: one worker renders a missing page, the others wait for it.
+        if request.method == "GET" and not acquire(key):
+            fresh = wait_for(key, generation)
+            if fresh is not None and len(fresh) == 7:
+                return self.hit(request, fresh)
+        try:
+            return self.render(request, key, (generation, next_publication), stored)
+        finally:
+            if request.method == "GET":
+                release(key)
 
     def hit(self, request, stored):
         _generation, _status, headers, content, keys, etag, last_modified = stored
