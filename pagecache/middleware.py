@@ -140,8 +140,8 @@ class PageCacheMiddleware:
             except Exception:
                 logger.exception("Could not store a page in the page cache")
             response["X-Cache"] = "MISS"
-        # Pages differ for readers with a session (staff previews): tell other caches.
-        patch_vary_headers(response, ("Cookie",))
+            # Pages differ for readers with a session (staff previews): tell other caches.
+            patch_vary_headers(response, ("Cookie",))
         not_modified = get_conditional_response(
             request, etag=etag, last_modified=last_modified, response=response
         )
