@@ -23,8 +23,11 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On SIGTERM (a deploy), finish in-flight requests for up to this long.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
-# Recycle workers now and then so slow leaks cannot grow; jitter so they never all restart at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+# Workers are not recycled by default: under a cached load max_requests=2000 restarted a
+# worker every second or two, and each restart (a new Django process warming up) showed in
+# the p99 (bench/RESULTS.md, "Edge"). GUNICORN_MAX_REQUESTS=N turns recycling on should a
+# leak ever show; the jitter then keeps workers from restarting together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 
 # Logs to stdout/stderr, where the platform collects them.
@@ -34,6 +37,12 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 # Trust X-Forwarded-* only from the load balancer's addresses (comma-separated).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# No SCRIPT_NAME or PATH_INFO from request headers, even from those addresses: a client
+# (or a proxy passing its headers on) could otherwise move every link of a page under a
+# prefix of its choosing. A site mounted under a prefix sets FORCE_SCRIPT_NAME instead.
+forwarder_headers = ""
+# Headers whose names differ from another's only by "_" vs "-" are dropped, not merged.
+header_map = "drop"
 
 # The local-memory cache is per process: with several workers each would cache pages on
 # its own and never hear of the others' invalidations. Without Redis, no page cache.

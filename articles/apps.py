@@ -8,14 +8,36 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # What readers see, for the page cache (pagecache/): any change to these starts a new
-        # content generation, and a scheduled article's time coming does too.
+        # What readers see, for the page cache and the edge (pagecache/): each change purges
+        # the surrogate keys it affects (surrogates.py), and a scheduled article's time
+        # coming refreshes the pages it enters.
+        from django.conf import settings
+
+        from images.models import Image
         from pagecache.signals import watch
 
+        from . import surrogates
         from .models import Article, ArticleOrganisation, ArticleTopic, Author, Organisation, Section, Topic
 
+        def article_change(before, after):
+            return surrogates.article_change(before, after, horizon=settings.PAGE_CACHE_EDGE_SECONDS)
+
         watch(
-            models=(Article, Section, Organisation, Topic, Author, ArticleTopic, ArticleOrganisation),
-            link_models=(ArticleTopic, ArticleOrganisation, Article.authors.through),
+            models={
+                Article: article_change,
+                Section: surrogates.object_change,
+                Organisation: surrogates.object_change,
+                Topic: surrogates.object_change,
+                Author: surrogates.object_change,
+                Image: surrogates.image_change,
+                ArticleTopic: surrogates.link_row_change,
+                ArticleOrganisation: surrogates.link_row_change,
+            },
+            link_models={
+                ArticleTopic: surrogates.m2m_change,
+                ArticleOrganisation: surrogates.m2m_change,
+                Article.authors.through: surrogates.m2m_change,
+            },
             next_scheduled_change=Article.objects.next_publication_time,
+            scheduled_changes=surrogates.scheduled_changes,
         )

@@ -6,7 +6,9 @@ DEBUG off a real DJANGO_SECRET_KEY is required. `make run` turns DEBUG on for
 local development; production sets the variables listed in the README.
 """
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -184,6 +186,37 @@ else:
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/"]
+# The HTTP caching contract for a cache in front (a CDN, deploy/varnish/): see the README's
+# "Edge cache". Purges go out through PAGE_CACHE_PURGE_BACKEND after each commit; with none
+# (NoPurge) the edge may keep a page only briefly.
+PAGE_CACHE_PURGE_BACKEND = os.environ.get("PAGE_CACHE_PURGE_BACKEND", "pagecache.purge.NoPurge")
+PAGE_CACHE_PURGE_URLS = env_list("PAGE_CACHE_PURGE_URLS", [])
+PAGE_CACHE_PURGE_TIMEOUT = float(os.environ.get("PAGE_CACHE_PURGE_TIMEOUT", "2"))
+PAGE_CACHE_PURGE_RETRIES = env_int("PAGE_CACHE_PURGE_RETRIES", 3)
+PAGE_CACHE_PURGE_RETRY_DELAY = float(os.environ.get("PAGE_CACHE_PURGE_RETRY_DELAY", "1"))
+PAGE_CACHE_FASTLY_SERVICE_ID = os.environ.get("PAGE_CACHE_FASTLY_SERVICE_ID", "")
+PAGE_CACHE_FASTLY_TOKEN = os.environ.get("PAGE_CACHE_FASTLY_TOKEN", "")
+# xkey (Varnish), Surrogate-Key (Fastly) or Cache-Tag (Cloudflare): one list of keys.
+PAGE_CACHE_SURROGATE_HEADER = os.environ.get("PAGE_CACHE_SURROGATE_HEADER", "xkey")
+PAGE_CACHE_EDGE_SECONDS = env_int(
+    "PAGE_CACHE_EDGE_SECONDS", 86_400 if PAGE_CACHE_PURGE_BACKEND != "pagecache.purge.NoPurge" else 60
+)
+PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
+PAGE_CACHE_STALE_IF_ERROR_SECONDS = env_int("PAGE_CACHE_STALE_IF_ERROR_SECONDS", 86_400)
+# With the local-memory cache (no REDIS_URL), how a command or another process on this
+# machine tells running servers that content changed (pagecache/generation.py).
+PAGE_CACHE_STAMP_FILE = os.environ.get(
+    "PAGE_CACHE_STAMP_FILE",
+    str(
+        Path(tempfile.gettempdir())
+        / f"hkai-page-cache-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+    ),
+)
+# Single flight: one worker computes a missing page or value; others wait this long for it
+# (then compute it themselves), and a lock left by a killed worker lasts this long.
+PAGE_CACHE_WAIT_SECONDS = float(os.environ.get("PAGE_CACHE_WAIT_SECONDS", "2"))
+PAGE_CACHE_LOCK_SECONDS = env_int("PAGE_CACHE_LOCK_SECONDS", 10)
 # Costly aggregates cached per content generation (pagecache.fragments.generation_cached).
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", True)
 HEALTH_CHECK_PATH = os.environ.get("HEALTH_CHECK_PATH", "/healthz")

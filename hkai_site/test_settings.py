@@ -1,6 +1,7 @@
 """Test-only overrides, each with its reason. Everything else is the real settings module."""
 
 import os
+import tempfile
 
 # The real module refuses to start without a secret key when DEBUG is off; tests run with DEBUG off.
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-with-enough-length-and-entropy-0123456789")
@@ -45,3 +46,9 @@ BACKUP_DIR = Path(os.environ.get("TEST_BACKUP_DIR", "/tmp/hkai-test-backups"))
 # would serve one test's page to the next. pagecache/tests/ turn it on where it is tested.
 PAGE_CACHE_ENABLED = False
 FRAGMENT_CACHE_ENABLED = False
+
+# One stamp file per test run (pagecache/generation.py): two runs at once on one machine
+# would otherwise start new generations in each other's local-memory caches.
+PAGE_CACHE_STAMP_FILE = os.environ.get(
+    "PAGE_CACHE_STAMP_FILE", str(Path(tempfile.gettempdir()) / f"hkai-test-page-cache-{os.getpid()}")
+)

@@ -24,11 +24,12 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connections
 from django.utils import timezone
+
+from pagecache.generation import clear_site_cache
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -247,6 +248,7 @@ def restore_backup(path, alias="default"):
             raise BackupError(f"The backup has no {manifest['database']}.")
         _restore_database(engine, dump, alias)
         _replace_media(work / MEDIA_PREFIX.rstrip("/"))
-    # Whole pages are cached for readers: they must not outlive the content they showed.
-    cache.clear()
+    # Whole pages are cached for readers (here and at the edge): they must not outlive the
+    # content they showed. Only this site's keys: others may share the Redis database.
+    clear_site_cache()
     return manifest

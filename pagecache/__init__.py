@@ -7,11 +7,11 @@ than per-view decorators: the views stay thin and the rules live in one place.
 
 How every app server sees a change on its next request:
 - Every stored page carries the content *generation* number it was rendered under; the
-  current number lives in the shared cache (Redis when REDIS_URL is set). Saving or
-  deleting any article, section, organisation, topic, author or tag link bumps it
-  (signals.py, after the transaction commits), so on every server the next
-  lookup finds an older generation and misses. A hit is one MGET (page, generation,
-  schedule) and no database query.
+  current number lives in the shared cache (Redis when REDIS_URL is set). A save or
+  delete that readers can see (the content app says which surrogate keys it affects;
+  a draft or an autosave affects none) bumps it (signals.py, after the transaction
+  commits), so on every server the next lookup finds an older generation and misses. A
+  hit is one MGET (page, generation, schedule) and no database query.
 - Scheduled articles become public when their time passes, with no save to send a
   signal. The earliest future publication time is kept beside the generation; a page is
   cached no longer than until then, and the first request after it bumps the generation.
@@ -25,11 +25,19 @@ cookie or that will get one (CSRF token used, session written); responses that v
 Cookie themselves or opt out with Cache-Control private/no-cache/no-store/max-age=0
 (`never_cache`); streaming responses; paths under PAGE_CACHE_EXCLUDED_PATHS (the admin).
 
+An edge in front (Varnish, a CDN) gets the HTTP caching contract (surrogate.py: public
+Cache-Control with s-maxage, ETag/Last-Modified and 304s, the page's surrogate keys) and
+exactly the affected keys purged after each commit (purge.py: a pluggable backend, retried,
+never failing the save); unaffected pages stay at the edge. A missing page or value is
+computed by one worker while the others wait (single flight, fragments.py).
+
 With the local-memory cache (no REDIS_URL) the cache is per process: correct for one
 process (runserver), not for several gunicorn workers; gunicorn.conf.py switches the page
-and fragment caches off in that case.
+and fragment caches off in that case. Commands in another process (restore,
+invalidate_page_cache) reach the running server through a stamp file.
 
-The modules: generation.py (the generation number and the schedule), fragments.py
+The modules: generation.py (the generation number and the schedule; clear_site_cache),
+surrogate.py (headers and keys), purge.py (edge purges), fragments.py
 (values and template blocks kept per generation: `generation_cached`,
 `{% generation_cache %}`), middleware.py (whole pages), signals.py (what bumps the
 generation). This app imports no content app: the content app tells it, from its

@@ -2,6 +2,7 @@
 the expensive aggregates a page needs even when the page itself is not cached."""
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,9 +54,51 @@ def generation_cached(name, compute, timeout=None):
         if request_state is not None:
             _remember_locally(key, generation, stored[1])
         return stored[1]
-    value = compute()
+    # Single flight: one worker computes, the others wait for its value.
+    if not acquire(key):
+        stored = wait_for(key, generation)
+        if stored is not None:
+            return stored[1]
     try:
-        cache.set(key, (generation, value), timeout_until(next_publication, timeout))
-    except Exception:
-        logger.exception("Could not cache %s", name)
+        value = compute()
+        try:
+            cache.set(key, (generation, value), timeout_until(next_publication, timeout))
+        except Exception:
+            logger.exception("Could not cache %s", name)
+    finally:
+        release(key)
     return value
+
+
+def acquire(key):
+    """Take the lock to compute `key` (True), or learn that another worker holds it (False).
+    A lock outlives a worker killed mid-computation by PAGE_CACHE_LOCK_SECONDS at most."""
+    try:
+        return cache.add(f"{key}:computing", 1, timeout=settings.PAGE_CACHE_LOCK_SECONDS)
+    except Exception:
+        return True
+
+
+def release(key):
+    try:
+        cache.delete(f"{key}:computing")
+    except Exception:
+        logger.exception("Could not release %s", key)
+
+
+def wait_for(key, generation):
+    """The value another worker is computing for `generation`, polled for up to
+    PAGE_CACHE_WAIT_SECONDS while it holds the lock (None: compute it here after all)."""
+    deadline = time.monotonic() + settings.PAGE_CACHE_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+        try:
+            values = cache.get_many([key, f"{key}:computing"])
+        except Exception:
+            return None
+        stored = values.get(key)
+        if stored is not None and stored[0] == generation:
+            return stored
+        if f"{key}:computing" not in values:
+            return None  # done without storing (an error page, say): compute it here
+    return None

@@ -3,12 +3,15 @@ what is never cached and how every server sees a change."""
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 
+from . import surrogate
+from .fragments import acquire, release, wait_for
 from .generation import request_state as _request_state
 from .generation import state_and_value, timeout_until
 
@@ -27,7 +30,6 @@ STORED_HEADERS = {
     "x-robots-tag",
     "x-content-type-options",
     "referrer-policy",
-    "last-modified",
     # Added by django-csp, which sits inside this middleware: without storing it a hit would
     # go out with no Content-Security-Policy at all.
     "content-security-policy",
@@ -38,16 +40,23 @@ _UNCACHEABLE_CONTROL = ("private", "no-cache", "no-store", "max-age=0")
 
 def page_key(request):
     # The query string is part of the key (?page=2 is another page); the host and scheme
-    # too, because pages and feeds contain absolute URLs. The generation is not: it is
-    # stored in the value, so that one MGET fetches page, generation and schedule (a hit
-    # is one round trip), and a new generation overwrites the old page instead of leaving
-    # it to expire.
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # too, because pages and feeds contain absolute URLs. The path is the one the URL
+    # resolver matched under the site's own script prefix (applies_to() refuses any other
+    # SCRIPT_NAME), so a forged prefix cannot store a page under an address. The
+    # generation is not part of the key: it is stored in the value, so that one MGET
+    # fetches page, generation and schedule (a hit is one round trip), and a new generation
+    # overwrites the old page instead of leaving it to expire.
+    query = request.META.get("QUERY_STRING", "")
+    url = f"{request.scheme}://{request.get_host()}{request.path}{'?' + query if query else ''}"
     return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 class PageCacheMiddleware:
-    """Serve anonymous readers' pages from the shared cache. See the module docstring.
+    """Serve anonymous readers' pages from the shared cache, and give every answer its HTTP
+    caching headers (surrogate.py): public with surrogate keys, an ETag and Last-Modified
+    for what may be shared, "private, no-cache" for everything else. A conditional request
+    whose validator still matches gets a 304 without the page being rendered (from the
+    cache) or sent (after rendering). See the module docstring.
 
     Place it right after AuthenticationMiddleware: late enough that the outer middlewares
     (security headers, sessions, CSRF) still run on every hit, and early enough that the
@@ -66,46 +75,105 @@ class PageCacheMiddleware:
             _request_state.reset(token)
 
     def respond(self, request):
-        if not self.applies_to(request):
-            return self.get_response(request)
+        if not self.shareable_request(request):
+            response = self.get_response(request)
+            surrogate.make_private(response)
+            return response
+        if not settings.PAGE_CACHE_ENABLED:
+            return self.render(request, None, None, None)
         key = page_key(request)  # outside the try: a bad Host must answer 400, as usual
         try:
             generation, next_publication, stored = state_and_value(key)
         except Exception:
             logger.exception("Page cache unavailable; serving uncached")
-            return self.get_response(request)
+            return self.render(request, None, None, None)
+        if stored is not None and len(stored) != 7:
+            stored = None  # stored by an earlier release: render afresh
         if stored is not None and stored[0] == generation:
-            response = self.rebuild(stored)
-            response["X-Cache"] = "HIT"
-            patch_vary_headers(response, ("Cookie",))
-            return response
+            return self.hit(request, stored)
+        # Single flight: one worker renders a missing page, the others wait for it.
+        if request.method == "GET" and not acquire(key):
+            fresh = wait_for(key, generation)
+            if fresh is not None and len(fresh) == 7:
+                return self.hit(request, fresh)
+        try:
+            return self.render(request, key, (generation, next_publication), stored)
+        finally:
+            if request.method == "GET":
+                release(key)
 
-        response = self.get_response(request)
-        if request.method == "GET" and self.storable(request, response):
+    def hit(self, request, stored):
+        _generation, _status, headers, content, keys, etag, last_modified = stored
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        response = not_modified if not_modified is not None else self.rebuild(stored)
+        if not_modified is not None:
+            response["ETag"] = etag
+            response["Last-Modified"] = surrogate.last_modified_header(last_modified)
+        surrogate.make_public(response, keys)
+        response["X-Cache"] = "HIT"
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def render(self, request, key, state, previous):
+        token, collected = surrogate.collecting()
+        try:
+            response = self.get_response(request)
+        finally:
+            surrogate.stop_collecting(token)
+        if request.method != "GET" or not self.storable(request, response):
+            surrogate.make_private(response)
+            return response
+        keys = surrogate.page_keys(collected)
+        etag = surrogate.make_etag(response.content)
+        # The same page as the one stored before keeps its Last-Modified: a browser's
+        # If-Modified-Since still matches after a change that did not touch this page.
+        last_modified = previous[6] if previous is not None and previous[5] == etag else int(time.time())
+        response["ETag"] = etag
+        response["Last-Modified"] = surrogate.last_modified_header(last_modified)
+        surrogate.make_public(response, keys)
+        if key is not None:
+            generation, next_publication = state
             # Never past the moment a scheduled article must appear.
             timeout = timeout_until(next_publication, settings.PAGE_CACHE_SECONDS)
             try:
-                cache.set(key, self.freeze(generation, response), timeout)
+                cache.set(key, self.freeze(generation, response, keys, etag, last_modified), timeout)
             except Exception:
                 logger.exception("Could not store a page in the page cache")
             response["X-Cache"] = "MISS"
             # Pages differ for readers with a session (staff previews): tell other caches.
             patch_vary_headers(response, ("Cookie",))
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+        if not_modified is not response:
+            for name in ("X-Cache", settings.PAGE_CACHE_SURROGATE_HEADER):
+                if response.has_header(name):
+                    not_modified[name] = response[name]
+            return not_modified
         return response
 
     @staticmethod
-    def applies_to(request):
-        if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
+    def shareable_request(request):
+        """May the answer to this request be the same for every reader (and so be shared)?"""
+        if request.method not in ("GET", "HEAD"):
             return False
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return False  # logged in (or was): always fresh pages, never someone else's
-        if any(request.path.startswith(p) for p in settings.PAGE_CACHE_EXCLUDED_PATHS):
+        if any(request.path_info.startswith(p) for p in settings.PAGE_CACHE_EXCLUDED_PATHS):
+            return False
+        if settings.FORCE_SCRIPT_NAME is None and request.META.get("SCRIPT_NAME", "").rstrip("/"):
+            # Links would be rewritten under a prefix the site may not be mounted under (a
+            # forged header): never share that answer. Mounted under a prefix, set
+            # FORCE_SCRIPT_NAME (Django then ignores the header).
             return False
         # Other authentication schemes (e.g. REMOTE_USER) set a user without a session
         # cookie. Only read request.user if such a middleware resolved it already:
         # evaluating the lazy user would touch the session on every anonymous request.
         user = getattr(request, "_cached_user", None)
         return not (user is not None and user.is_authenticated)
+
+    # Kept for callers of the earlier name.
+    applies_to = shareable_request
 
     @staticmethod
     def storable(request, response):
@@ -123,14 +191,16 @@ class PageCacheMiddleware:
         return not vary - {"accept-encoding"}  # varies on Cookie (or more): not one page
 
     @staticmethod
-    def freeze(generation, response):
+    def freeze(generation, response, keys, etag, last_modified):
         headers = [(k, v) for k, v in response.items() if k.lower() in STORED_HEADERS]
-        return (generation, response.status_code, headers, response.content)
+        return (generation, response.status_code, headers, response.content, keys, etag, last_modified)
 
     @staticmethod
     def rebuild(stored):
-        _generation, status, headers, content = stored
+        _generation, status, headers, content, _keys, etag, last_modified = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
+        response["ETag"] = etag
+        response["Last-Modified"] = surrogate.last_modified_header(last_modified)
         return response

@@ -21,9 +21,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
+from articles import surrogates
 from articles.models import Article, Organisation, Section, Topic
 from articles.querysets import published_story_count
 from pagecache.fragments import generation_cached
+from pagecache.surrogate import add_keys
 
 from . import directories
 from .pagination import CachedCountMixin
@@ -36,7 +38,24 @@ FRONT_PAGE_TAGS = 12
 DIRECTORY_PAGE_SIZE = 120
 
 
-class PublishedArticlesMixin(CachedCountMixin):
+class SurrogateKeysMixin:
+    """The page's surrogate keys (articles/surrogates.py): its lists (`list_keys`), the
+    navigation's sections, and every article shown with its section, tags and authors."""
+
+    list_keys = ()
+
+    def surrogate_keys(self, context):
+        keys = {surrogates.SECTIONS, *self.list_keys}
+        for article in context.get("object_list") or ():
+            keys |= surrogates.shown_keys(article)
+        return keys
+
+    def render_to_response(self, context, **kwargs):
+        add_keys(*self.surrogate_keys(context))
+        return super().render_to_response(context, **kwargs)
+
+
+class PublishedArticlesMixin(SurrogateKeysMixin, CachedCountMixin):
     """Published articles, newest first, each story once in the page's language, with
     what a listing shows prefetched."""
 
@@ -63,6 +82,16 @@ class ArticleCardsMixin(PublishedArticlesMixin):
 
 class HomeView(ArticleCardsMixin, TemplateView):
     template_name = "reader/home.html"
+    list_keys = (surrogates.HOME, surrogates.LATEST, surrogates.TOPICS, surrogates.ORGANISATIONS)
+
+    def surrogate_keys(self, context):
+        keys = super().surrogate_keys(context)
+        for article in [context["lead"], *context["latest"]]:
+            if article is not None:
+                keys |= surrogates.shown_keys(article)
+        for obj in [*context["sections"], *context["organisations"], *context["topics"]]:
+            keys.add(surrogates.identity_key(obj))
+        return keys
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -98,11 +127,24 @@ class HomeView(ArticleCardsMixin, TemplateView):
 class ArticleListView(ArticleCardsMixin, ListView):
     template_name = "reader/article_list.html"
     context_object_name = "articles"
+    list_keys = (surrogates.LATEST,)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(SurrogateKeysMixin, DetailView):
     template_name = "reader/article_detail.html"
     context_object_name = "article"
+
+    def surrogate_keys(self, context):
+        # The article, its translation, and the related articles and neighbours it links.
+        keys = super().surrogate_keys(context) | surrogates.shown_keys(self.object)
+        keys.add(surrogates.article_page_key(self.object.pk))
+        if self.object.translation_id:
+            keys.add(surrogates.article_key(self.object.translation_id))
+        related, previous, following = self.neighbourhood
+        for article in [*related, previous, following]:
+            if article is not None:
+                keys.add(surrogates.article_key(article.pk))
+        return keys
 
     def get_queryset(self):
         # Staff follow the admin's "view on site" link to preview drafts. The page shows
@@ -182,6 +224,10 @@ class FilteredArticleListView(ArticleCardsMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
 
+    def surrogate_keys(self, context):
+        keys = super().surrogate_keys(context)
+        return keys | {surrogates.identity_key(self.object), surrogates.list_key(self.object)}
+
 
 class TagArticleListView(FilteredArticleListView):
     """A topic's or organisation's page: public once a published article carries it."""
@@ -208,7 +254,7 @@ class TopicDetailView(TagArticleListView):
     template_name = "reader/topic_detail.html"
 
 
-class TagDirectoryView(ListView):
+class TagDirectoryView(SurrogateKeysMixin, ListView):
     """Every tag in use with its count, a page at a time: the entries and counts come from
     `directories.published_directory()` (once per content generation), then one query for the page's
     tags."""
@@ -223,6 +269,11 @@ class TagDirectoryView(ListView):
         paginator, page, entries, is_paginated = super().paginate_queryset(queryset, page_size)
         page.object_list = directories.with_counts(self.model, entries)
         return paginator, page, page.object_list, is_paginated
+
+    def surrogate_keys(self, context):
+        # The directory and its counts, and each tag on this page by name.
+        keys = {surrogates.SECTIONS, surrogates.TOPICS if self.model is Topic else surrogates.ORGANISATIONS}
+        return keys | {surrogates.identity_key(tag) for tag in context["page_obj"].object_list}
 
 
 class OrganisationListView(TagDirectoryView):

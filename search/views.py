@@ -7,18 +7,22 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.generic import ListView
 
+from articles import surrogates
 from pagecache.fragments import generation_cached
 from reader.pagination import CachedCountMixin
+from reader.views import SurrogateKeysMixin
 
 from .search import ArticleSearch
 
 
-class SearchView(CachedCountMixin, ListView):
+class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
     """Search published articles by topics, organisations, section and words: the parsing,
     matching, ranking and facets live in search.py."""
 
     template_name = "search/search.html"
     context_object_name = "articles"
+    # Any published, withdrawn or edited article may change any search's results and facets.
+    list_keys = (surrogates.SEARCH,)
     paginate_by = settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):

@@ -27,7 +27,8 @@ class TestGenerationCached:
         assert generation_cached("topic-count", compute) == 0
         assert len(calls) == 1
         with commit():
-            Topic.objects.create(name="edge AI")
+            # A tag readers see: on a published article (a bare new tag is on no page).
+            make_article(topics=[Topic.objects.create(name="edge AI")])
         assert generation_cached("topic-count", compute) == 1
         assert len(calls) == 2
 
@@ -56,3 +57,34 @@ def test_values_kept_by_this_process_follow_a_change_made_by_another_server(
 
     invalidate_page_cache()
     assert re.search(r">robotics <span class=\"count\"><span[^>]*>\(</span>2<", html(client.get(url)))
+
+
+@pytest.mark.django_db
+def test_one_worker_computes_a_missing_value_while_the_others_wait(fragment_cache, monkeypatch, settings):
+    """Single flight: while another worker holds the lock, this one waits for its value
+    instead of computing it too."""
+    from django.core.cache import cache
+
+    from pagecache import fragments
+    from pagecache.generation import content_state
+
+    settings.PAGE_CACHE_WAIT_SECONDS = 5
+    generation, _ = content_state()
+    key = "page-cache:fragment:shared"
+    assert fragments.acquire(key)  # "another worker" is computing
+    polls = []
+
+    def other_worker_finishes(seconds):
+        polls.append(seconds)
+        if len(polls) == 3:
+            cache.set(key, (generation, "computed elsewhere"))
+
+    monkeypatch.setattr(fragments.time, "sleep", other_worker_finishes)
+    assert generation_cached("shared", lambda: "computed here") == "computed elsewhere"
+    assert len(polls) == 3
+    fragments.release(key)
+    # The lock released with nothing stored: compute at once rather than wait it out.
+    cache.delete(key)
+    polls.clear()
+    assert generation_cached("shared", lambda: "computed here") == "computed here"
+    assert polls == []

@@ -37,3 +37,64 @@ class TestInvalidation:
             response, state = get(client, url)
             assert state == "MISS" and "Embargoed story" in response.content.decode()
             assert get(client, url)[1] == "HIT"
+
+
+@pytest.mark.django_db
+def test_a_command_reaches_a_running_server_on_the_local_memory_cache(
+    page_cache, client, make_article, tmp_path, settings
+):
+    """Issue 15, defect 3: `invalidate_page_cache` (and `restore`) in another process did not
+    reach a server running on the local-memory cache: its pages stayed for ten minutes."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if page_cache != "locmem":
+        pytest.skip("a shared cache reaches every process by itself")
+    settings.PAGE_CACHE_STAMP_FILE = str(tmp_path / "stamp")
+    url = make_article().get_absolute_url()
+    assert get(client, url)[1] == "MISS"
+    assert get(client, url)[1] == "HIT"
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="hkai_site.test_settings", PAGE_CACHE_STAMP_FILE=settings.PAGE_CACHE_STAMP_FILE
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "invalidate_page_cache"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "NOT reached" in result.stdout  # other machines: said plainly
+    assert get(client, url)[1] == "MISS"
+    assert get(client, url)[1] == "HIT"
+
+
+def test_clearing_the_site_cache_leaves_other_sites_keys(db):
+    """Issue 15, defect 5: restore emptied the whole Redis database, other sites' keys too."""
+    import redis
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from pagecache.generation import clear_site_cache
+
+    from .helpers import BACKENDS, TEST_REDIS_URL, redis_unreachable
+
+    if reason := redis_unreachable():
+        pytest.skip(reason)
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    with override_settings(CACHES={"default": BACKENDS["redis"]}):
+        cache.set("page-cache:page:x", "ours")
+        client.set("other-site:1:session", "theirs")
+        client.set("x" + BACKENDS["redis"]["KEY_PREFIX"] + ":1:lookalike", "theirs too")
+        try:
+            clear_site_cache()
+            assert cache.get("page-cache:page:x") is None
+            assert client.get("other-site:1:session") == b"theirs"
+            assert client.get("x" + BACKENDS["redis"]["KEY_PREFIX"] + ":1:lookalike") == b"theirs too"
+        finally:
+            client.delete("other-site:1:session", "x" + BACKENDS["redis"]["KEY_PREFIX"] + ":1:lookalike")
+            cache.clear()

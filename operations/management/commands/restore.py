@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from operations.backups import BackupError, create_backup, inspect_backup, restore_backup
+from pagecache.generation import reach
 
 
 class Command(BaseCommand):
@@ -48,3 +49,4 @@ class Command(BaseCommand):
                 "If the backup is older than the code, run `manage.py migrate` now."
             )
         )
+        self.stdout.write(f"Page cache cleared. {reach()}")

@@ -1,0 +1,461 @@
+"""The edge benchmark: `.venv/bin/python bench/edge.py` (bench/README.md).
+
+On the benchmark database (bench/run.py loads it), with Redis and Varnish on this machine:
+
+1. cold cost per page type, in-process: the first request after a content change (page
+   cache and every per-generation value missing), the next with the page cache off
+   (values cached: the render alone), and a page-cache hit;
+2. pages through Varnish (deploy/varnish/hkai.vcl) in front of gunicorn, beside the static
+   file through the same Varnish and through gunicorn (the ceilings);
+3. a newsroom under load: readers at --connections across every page type while one
+   article is published or edited every --every seconds (purging Varnish by xkey), with
+   the readers' p50/p99, errors and Varnish's hit ratio.
+
+Writes the tables into bench/RESULTS.md between the edge markers. Everything on 127.0.0.1,
+every run bounded. Articles published by (3) stay in the database (titles "Newsroom bench").
+"""
+
+import argparse
+import json
+import os
+import random
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+OUT = BENCH / "out"
+RESULTS = BENCH / "RESULTS.md"
+START, END = "<!-- edge:start -->", "<!-- edge:end -->"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/hkai_bench")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
+    parser.add_argument("--port", type=int, default=8161, help="gunicorn")
+    parser.add_argument("--varnish-port", type=int, default=8162)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument("--newsroom-duration", type=int, default=60)
+    parser.add_argument("--every", type=float, default=5.0, help="seconds between newsroom saves")
+    parser.add_argument("--max-requests", type=int, default=0, help="gunicorn max_requests")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["cold", "edge", "newsroom", "recycling"])
+    parser.add_argument("--recycling-duration", type=int, default=20)
+    parser.add_argument(
+        "--recycle-at",
+        type=int,
+        default=2000,
+        help="max_requests to compare with 0 (lower it on a slow machine so that restarts happen "
+        "as often as 2000 does at 2,000 req/s)",
+    )
+    parser.add_argument("--no-write", action="store_true")
+    return parser.parse_args()
+
+
+def environment(args):
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "CACHE_KEY_PREFIX": "hkai-edge-bench",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-only-" + secrets.token_urlsafe(40),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_STATIC_ROOT": str(OUT / "staticfiles"),
+        "DJANGO_LOG_LEVEL": "ERROR",
+        "PAGE_CACHE": "1",
+        "PAGE_CACHE_PURGE_BACKEND": "pagecache.purge.VarnishPurge",
+        "PAGE_CACHE_PURGE_URLS": f"http://127.0.0.1:{args.varnish_port}/",
+    }
+
+
+def setup_django(args):
+    os.environ.update(environment(args))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def cold_costs(targets):
+    """ms of the first request after a change, of a render with every value cached, and of a hit."""
+    from django.test import Client, override_settings
+
+    from pagecache.generation import invalidate_page_cache
+
+    client = Client()
+    rows = {}
+    for name, url in targets.items():
+        invalidate_page_cache()
+        timings = []
+        for page_cache in (True, False, True):
+            with override_settings(PAGE_CACHE_ENABLED=page_cache):
+                started = time.perf_counter()
+                response = client.get(url, headers={"host": "localhost"})
+                timings.append((time.perf_counter() - started) * 1000)
+        client.get(url, headers={"host": "localhost"})
+        started = time.perf_counter()
+        client.get(url, headers={"host": "localhost"})
+        hit = (time.perf_counter() - started) * 1000
+        rows[name] = {
+            "url": url,
+            "status": response.status_code,
+            "cold": timings[0],
+            "warm": timings[1],
+            "hit": hit,
+        }
+        print(f"  {name:20} cold {timings[0]:8.1f} ms  warm {timings[1]:7.1f} ms  hit {hit:6.2f} ms")
+    return rows
+
+
+def start_gunicorn(args, log):
+    env = {
+        **os.environ,
+        **environment(args),
+        "PORT": str(args.port),
+        "HOST": "127.0.0.1",
+        "WEB_CONCURRENCY": str(args.workers),
+        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_MAX_REQUESTS": str(args.max_requests),
+        "GUNICORN_CMD_ARGS": "--no-control-socket",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    wait_up(args.port, process)
+    return process
+
+
+def start_varnish(args, workdir, log):
+    (workdir / "backends.vcl").write_text(
+        f'import directors;\nbackend app1 {{ .host = "127.0.0.1"; .port = "{args.port}"; }}\n'
+        "sub vcl_init {\n    new app = directors.round_robin();\n    app.add_backend(app1);\n}\n"
+    )
+    command = [
+        shutil.which("varnishd") or "/usr/sbin/varnishd",
+        "-F",
+        "-n",
+        str(workdir / "n"),
+        "-a",
+        f"127.0.0.1:{args.varnish_port}",
+        "-T",
+        "127.0.0.1:0",
+        "-f",
+        str(ROOT / "deploy" / "varnish" / "hkai.vcl"),
+        "-p",
+        f"vcl_path={workdir}:{ROOT / 'deploy' / 'varnish'}",
+        "-s",
+        "malloc,256m",
+        *(["-j", "none"] if os.geteuid() == 0 else []),
+    ]
+    process = subprocess.Popen(command, stdout=log, stderr=log)
+    wait_up(args.varnish_port, process)
+    return process
+
+
+def wait_up(port, process, deadline=60):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if process.poll() is not None:
+            sys.exit(f"a server exited ({process.args[0]}); see bench/out/edge-*.log")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"port {port} did not come up")
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wrk(args, url, script="report.lua", duration=None, env=None):
+    duration = duration or args.duration
+    command = ["wrk", "-t1", f"-c{args.connections}", f"-d{duration}s", "--timeout", "10s"]
+    command += ["-s", str(BENCH / script), url]
+    output = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 60, env={**os.environ, **(env or {})}
+    ).stdout
+    line = next((out for out in output.splitlines() if out.startswith("{")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no report for {url}:\n{output}")
+    return json.loads(line)
+
+
+def varnish_counters(workdir):
+    output = subprocess.run(
+        ["varnishstat", "-n", str(workdir / "n"), "-1", "-j"], capture_output=True, text=True
+    ).stdout
+    data = json.loads(output)
+    counters = data.get("counters", data)
+    return {
+        name: counters[f"MAIN.{name}"]["value"]
+        for name in ("cache_hit", "cache_miss", "cache_hitpass", "cache_hitmiss")
+    }
+
+
+def through_edge(args, targets, static_url):
+    rows = {}
+    for name, url in {**targets, "static_ceiling": static_url}.items():
+        for _ in range(3):
+            urllib.request.urlopen(f"http://127.0.0.1:{args.varnish_port}{url}", timeout=30).read()
+        rows[name] = wrk(args, f"http://127.0.0.1:{args.varnish_port}{url}")
+        print(
+            f"  varnish {name:20} {rows[name]['rps']:8.0f} req/s  p50 {rows[name]['p50']:6.2f}  p99 {rows[name]['p99']:6.2f} ms"
+        )
+    direct = wrk(args, f"http://127.0.0.1:{args.port}{static_url}")
+    print(f"  gunicorn static_ceiling {direct['rps']:8.0f} req/s  p99 {direct['p99']:6.2f} ms")
+    rows["static_ceiling_gunicorn"] = direct
+    return rows
+
+
+def newsroom_paths(targets):
+    from django.urls import reverse
+
+    from articles.models import Article, Section, Topic
+
+    paths = list(targets.values())
+    published = Article.objects.published().order_by("-published_at")
+    paths += [a.get_absolute_url() for a in published[:60]]
+    paths += [t.get_absolute_url() for t in Topic.objects.in_use().order_by("-num_articles")[:20]]
+    paths += [s.get_absolute_url() for s in Section.objects.all()]
+    paths += [reverse("reader:article_list") + f"?page={n}" for n in range(2, 12)]
+    return paths
+
+
+def newsroom_writer(stop_event, every, log):
+    """Publish a new article or edit a recent one's title every `every` seconds, alternately."""
+    from django.db import close_old_connections
+
+    from articles.models import Article, Section, Topic
+
+    sections = list(Section.objects.all())
+    topics = list(Topic.objects.in_use().order_by("-num_articles")[:50])
+    n = 0
+    while not stop_event.wait(every):
+        n += 1
+        started = time.perf_counter()
+        if n % 2:
+            article = Article.objects.create(
+                title=f"Newsroom bench {time.time():.0f}-{n}",
+                body="A newsroom benchmark article.",
+                section=random.choice(sections),
+                status=Article.Status.PUBLISHED,
+            )
+            article.topics.add(*random.sample(topics, 3))
+            log.append(("publish", article.pk, (time.perf_counter() - started) * 1000))
+        else:
+            article = Article.objects.published().order_by("-published_at").first()
+            article.title = article.title + " (updated)"
+            article.save()
+            log.append(("edit", article.pk, (time.perf_counter() - started) * 1000))
+        close_old_connections()
+
+
+def newsroom(args, targets, workdir):
+    paths = newsroom_paths(targets)
+    paths_file = OUT / "newsroom-paths.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    for path in paths:  # warm Varnish: the steady state of a site
+        urllib.request.urlopen(f"http://127.0.0.1:{args.varnish_port}{path}", timeout=60).read()
+    before = varnish_counters(workdir)
+    stop_event, log = threading.Event(), []
+    writer = threading.Thread(target=newsroom_writer, args=(stop_event, args.every, log), daemon=True)
+    writer.start()
+    result = wrk(
+        args,
+        f"http://127.0.0.1:{args.varnish_port}/",
+        script="newsroom.lua",
+        duration=args.newsroom_duration,
+        env={"WRK_PATHS": str(paths_file)},
+    )
+    stop_event.set()
+    writer.join()
+    after = varnish_counters(workdir)
+    delta = {k: after[k] - before[k] for k in after}
+    lookups = delta["cache_hit"] + delta["cache_miss"] + delta["cache_hitpass"] + delta["cache_hitmiss"]
+    result["hit_ratio"] = delta["cache_hit"] / lookups if lookups else 0.0
+    result["saves"] = log
+    result["distinct_paths"] = len(paths)
+    print(
+        f"  newsroom: {result['rps']:.0f} req/s p50 {result['p50']:.2f} p99 {result['p99']:.2f} ms, "
+        f"errors {result['errors']}, hit ratio {result['hit_ratio']:.3f}, {len(log)} saves"
+    )
+    return result
+
+
+def recycling(args, targets):
+    """p99 of page-cache hits straight from gunicorn, workers recycled (--recycle-at, 2000 the
+    former default) or not (0): what a restart under load costs."""
+    rows = {}
+    for max_requests in (args.recycle_at, 0):
+        log = open(OUT / f"edge-recycling-{max_requests}.log", "w")
+        app = start_gunicorn(argparse.Namespace(**{**vars(args), "max_requests": max_requests}), log)
+        try:
+            url = f"http://127.0.0.1:{args.port}{targets['article']}"
+            for _ in range(args.workers + 1):
+                urllib.request.urlopen(url, timeout=30).read()
+            rows[max_requests] = wrk(args, url, duration=args.recycling_duration)
+        finally:
+            stop(app)
+        # Booted at start: --workers; every further boot is a restart.
+        restarts = (OUT / f"edge-recycling-{max_requests}.log").read_text().count(
+            "Booting worker"
+        ) - args.workers
+        rows[max_requests]["worker_boots"] = restarts
+        r = rows[max_requests]
+        print(
+            f"  max_requests {max_requests:5}: {r['rps']:.0f} req/s p50 {r['p50']:.2f} p99 {r['p99']:.2f} ms, {restarts} worker restarts"
+        )
+    return rows
+
+
+def render(args, info, cold, edge, room, recycled=None):
+    out = [START, "", f"Generated by `bench/edge.py` on {time.strftime('%Y-%m-%d %H:%M %Z')}.", ""]
+    out.append("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()) + ".")
+    out.append(
+        "**This machine is slow and shared with other helpers' test suites (load average above): "
+        "every number moves by tens of percent between runs.**"
+    )
+    if cold:
+        out += [
+            "",
+            "Cold cost per page type, in-process (ms; one request at a time; 100,000 articles, PostgreSQL, Redis):",
+            "",
+            "| page | first request after a change | page cache off, values cached | page-cache hit |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, row in cold.items():
+            out.append(
+                f"| {name} `{row['url'][:50]}` | {row['cold']:.1f} | {row['warm']:.1f} | {row['hit']:.2f} |"
+            )
+    if edge:
+        out += [
+            "",
+            f"Through Varnish (wrk 1 thread, {args.connections} connections, {args.duration} s; gunicorn "
+            f"{args.workers} workers behind it):",
+            "",
+            "| page | req/s | p50 | p99 | errors |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, row in edge.items():
+            out.append(
+                f"| {name} | {row['rps']:,.0f} | {row['p50']:.2f} | {row['p99']:.2f} | {row['errors']} |"
+            )
+    if room:
+        saves = room["saves"]
+        out += [
+            "",
+            f"Newsroom: readers at {args.connections} connections over {room['distinct_paths']} addresses of every "
+            f"page type, through Varnish, for {args.newsroom_duration} s, while an article was published or "
+            f"edited every {args.every:g} s ({len(saves)} saves, each purging its keys):",
+            "",
+            f"- readers: {room['rps']:,.0f} req/s, p50 {room['p50']:.2f} ms, p95 {room['p95']:.2f} ms, "
+            f"p99 {room['p99']:.2f} ms, errors {room['errors']}",
+            f"- Varnish hit ratio {room['hit_ratio']:.1%}",
+            f"- targets: p99 < 50 ms {'PASS' if room['p99'] < 50 else 'FAIL'}; zero errors "
+            f"{'PASS' if room['errors'] == 0 else 'FAIL'}; hit ratio > 90% "
+            f"{'PASS' if room['hit_ratio'] > 0.9 else 'FAIL'}",
+        ]
+    if recycled:
+        out += [
+            "",
+            f"gunicorn worker recycling: page-cache hits of the article page straight from gunicorn "
+            f"({args.workers} workers, {args.connections} connections, {args.recycling_duration} s):",
+            "",
+            "| max_requests | req/s | p50 | p99 | worker restarts |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for max_requests, r in recycled.items():
+            out.append(
+                f"| {max_requests} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['worker_boots']} |"
+            )
+    out += ["", END]
+    return "\n".join(out)
+
+
+def write(report):
+    text = RESULTS.read_text()
+    if START not in text:
+        text += f"\n## Edge (issue 12)\n\n{START}\n{END}\n"
+    head, rest = text.split(START, 1)
+    RESULTS.write_text(head + report + rest.split(END, 1)[1])
+
+
+def main():
+    args = parse_args()
+    OUT.mkdir(exist_ok=True)
+    setup_django(args)
+    from django.core.management import call_command
+
+    from bench.run import machine
+    from bench.targets import pick_targets
+
+    load_before = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    targets = pick_targets()
+    targets.pop("_objects")
+    static_dir = OUT / "static" / "bench"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    (static_dir / "ceiling.html").write_text(("<p>" + "x" * 76 + "</p>\n") * 240)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.conf import settings
+
+    manifest = json.loads((OUT / "staticfiles" / "staticfiles.json").read_text())
+    static_url = settings.STATIC_URL + manifest["paths"]["bench/ceiling.html"]
+    cold = None if "cold" in args.skip else cold_costs(targets)
+    edge = room = None
+    if not {"edge", "newsroom"} <= set(args.skip):
+        workdir = Path(tempfile.mkdtemp(prefix="hkai-edge-bench-"))
+        log = open(OUT / "edge-servers.log", "w")
+        app = start_gunicorn(args, log)
+        varnish = start_varnish(args, workdir, log)
+        try:
+            if "edge" not in args.skip:
+                edge = through_edge(args, targets, static_url)
+            if "newsroom" not in args.skip:
+                room = newsroom(args, targets, workdir)
+        finally:
+            stop(varnish)
+            stop(app)
+            shutil.rmtree(workdir, ignore_errors=True)
+    recycled = None if "recycling" in args.skip else recycling(args, targets)
+    from django.db import connection
+
+    versions = {
+        "postgresql": connection.cursor().connection.info.server_version,
+        "django": __import__("django").get_version(),
+    }
+    info = machine(versions, load_before)
+    (OUT / "edge.json").write_text(
+        json.dumps(
+            {"cold": cold, "edge": edge, "newsroom": room, "recycling": recycled, "machine": info}, indent=2
+        )
+    )
+    report = render(args, info, cold, edge, room, recycled)
+    print(report)
+    if not args.no_write:
+        write(report)
+
+
+if __name__ == "__main__":
+    main()
