@@ -248,3 +248,27 @@ def test_every_page_type_passes_axe_wcag_21_aa(browser, live_server, launch, sch
             if violations:
                 found[f"{colour_scheme} {name}"] = violations
     assert found == {}, found
+
+
+@pytest.mark.parametrize("colour_scheme", ["light", "dark"])
+def test_an_article_prints_alone_black_on_white(browser, live_server, launch, scheme, colour_scheme):
+    article = Article.objects.get(featured=True, language="zh-hant").url_in("zh-hant")
+    scheme(colour_scheme)
+    open_page(browser, live_server, article, DESKTOP)
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"media": "print", "features": [{"name": "prefers-color-scheme", "value": colour_scheme}]},
+    )
+    try:
+        assert (
+            browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+            == "rgb(255, 255, 255)"
+        )
+        assert browser.execute_script(
+            "return getComputedStyle(document.querySelector('.story-body')).color"
+        ) == ("rgb(0, 0, 0)")
+        for hidden in (".primary-nav", ".site-menu", ".masthead-tools", ".site-footer", ".breadcrumbs"):
+            assert not visible(browser, hidden), hidden
+        assert visible(browser, ".story-title") and visible(browser, ".story-body p")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
