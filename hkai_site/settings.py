@@ -334,6 +334,9 @@ AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 # Renders that template with the admin site's context (the newsroom's name in it).
 AXES_LOCKOUT_CALLABLE = "hkai_site.login_throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# No "AXES: BEGIN version ..." line on every manage.py command (`make run` printed four); lockout
+# log lines still name the lockout parameters (username, address).
+AXES_VERBOSE = False
 # The client address is REMOTE_ADDR unless DJANGO_TRUSTED_PROXY_COUNT says how many proxies
 # (each appending to X-Forwarded-For) stand in front of the app servers: see login_throttling.py.
 # Trusting the header without such proxies would let anyone pick a fresh address per attempt.

@@ -222,7 +222,11 @@ class FilteredArticleListView(ArticleCardsMixin, ListView):
         return articles.about(self.object)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
+        context = super().get_context_data(object=self.object, **kwargs)
+        # The number of published articles in the section or carrying the tag is the
+        # listing's total: stories, each once, as the front page counts them.
+        self.object.num_articles = context["paginator"].count
+        return context
 
     def surrogate_keys(self, context):
         keys = super().surrogate_keys(context)
@@ -231,12 +235,6 @@ class FilteredArticleListView(ArticleCardsMixin, ListView):
 
 class TagArticleListView(FilteredArticleListView):
     """A topic's or organisation's page: public once a published article carries it."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # The number of published articles carrying the tag is the listing's total.
-        self.object.num_articles = context["paginator"].count
-        return context
 
 
 class SectionDetailView(FilteredArticleListView):

@@ -1,5 +1,6 @@
 """demo/management/commands/load_demo_content.py: the launch content, its reruns and the demo accounts."""
 
+import html
 import io
 import re
 from io import StringIO
@@ -26,6 +27,7 @@ from demo.management.commands.load_demo_content import split_source
 from tests.page_checks import get
 
 SOURCE_TEXT = (DATA_DIR / "rise-of-ai-in-hong-kong.txt").read_text(encoding="utf-8")
+CHINESE_SOURCE_TEXT = (DATA_DIR / "rise-of-ai-in-hong-kong.zh-hant.txt").read_text(encoding="utf-8")
 LEAD_SLUG = "rise-of-ai-in-hong-kong"
 SECTION_NAMES = [
     "Government Initiatives",
@@ -42,10 +44,20 @@ def load(**options):
     return out.getvalue()
 
 
-def source_paragraphs():
-    """Every paragraph of the owner's text except the title and the headings."""
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", SOURCE_TEXT) if b.strip()]
-    return [b for b in blocks[1:] if b not in SECTION_NAMES]
+def source_paragraphs(text=SOURCE_TEXT, headings=SECTION_NAMES):
+    """Every paragraph of the owner's text (or its translation) except the title and the headings."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    return [b for b in blocks[1:] if b not in headings]
+
+
+def chinese_source_paragraphs():
+    return source_paragraphs(CHINESE_SOURCE_TEXT, list(read_content()["headings_zh_hant"].values()))
+
+
+def front_page_headlines(response):
+    """The lead's and the cards' headlines, as the page shows them."""
+    pattern = r'class="(?:lead|card)-title"[^>]*>\s*<a href="[^"]*">([^<]+)</a>'
+    return [html.unescape(title) for title in re.findall(pattern, response.content.decode())]
 
 
 def counts():
@@ -104,8 +116,8 @@ class TestLaunchContent:
         assert slugs["smart city"] == "smart-city"
 
     def test_a_featured_lead_and_one_published_article_per_section(self, loaded):
-        published = list(Article.objects.published())
-        assert len(published) == Article.objects.count() == 6
+        published = list(Article.objects.published().filter(language="en"))
+        assert len(published) == Article.objects.filter(language="en").count() == 6
         lead = Article.objects.get(slug=LEAD_SLUG)
         assert lead.featured and lead.title == SOURCE_TEXT.splitlines()[0].strip()
         assert [a for a in published if a.featured] == [lead]
@@ -117,13 +129,17 @@ class TestLaunchContent:
 
     def test_articles_have_distinct_past_times_bylines_standfirsts_and_tags(self, loaded):
         articles = list(Article.objects.published().for_listing())
-        assert len({a.published_at for a in articles}) == len(articles)
+        assert len(articles) == 12
+        english = [a for a in articles if a.language == "en"]
+        assert len({a.published_at for a in english}) == len(english)
         for article in articles:
             assert article.is_published
             assert article.standfirst
             assert [a.name for a in article.authors.all()] == ["HKAI Newsroom"]
             assert article.topics.all()
-        government = Article.objects.get(section__name="Government Initiatives", featured=False)
+        government = Article.objects.get(
+            section__name="Government Initiatives", featured=False, language="en"
+        )
         assert set(government.organisations.values_list("name", flat=True)) == {
             "Hong Kong Government",
             "ASTRI",
@@ -132,10 +148,12 @@ class TestLaunchContent:
         assert set(tagged) >= {LEAD_SLUG, government.slug}
 
     def test_bodies_are_the_owners_words_every_paragraph_exactly_once(self, loaded):
-        bodies = list(Article.objects.values_list("body", flat=True))
+        bodies = list(Article.objects.filter(language="en").values_list("body", flat=True))
         for paragraph in source_paragraphs():
             assert sum(paragraph in body for body in bodies) == 1, paragraph[:60]
-        government = Article.objects.get(section__name="Government Initiatives", featured=False)
+        government = Article.objects.get(
+            section__name="Government Initiatives", featured=False, language="en"
+        )
         assert "smart city 香港AI initiatives" in government.body
         assert "smart city 香港AI initiatives" in government.body_html
 
@@ -143,6 +161,8 @@ class TestLaunchContent:
         lead = Article.objects.get(slug=LEAD_SLUG)
         paragraphs = source_paragraphs()
         assert lead.body == f"{paragraphs[0]}\n\n{paragraphs[-1]}"
+        paragraphs = chinese_source_paragraphs()
+        assert lead.translation.body == f"{paragraphs[0]}\n\n{paragraphs[-1]}"
 
     def test_every_tag_in_the_data_file_is_used_by_an_article(self, loaded):
         # A tag nobody uses would be a dead page; the data file should not declare one.
@@ -151,7 +171,7 @@ class TestLaunchContent:
 
     def test_pages_of_the_loaded_content_answer(self, loaded, client):
         for article in Article.objects.all():
-            response = client.get(article.get_absolute_url())
+            response = client.get(article.url_in(article.language))
             assert response.status_code == 200, article.slug
             assert article.title in response.content.decode()
         for obj in [*Section.objects.all(), *Organisation.objects.all(), *Topic.objects.all()]:
@@ -161,7 +181,7 @@ class TestLaunchContent:
         assert Article.objects.get(slug=LEAD_SLUG).title in home
 
     def test_unicode_article_slug_resolves(self, loaded, client):
-        article = Article.objects.get(slug__contains="香港ai")
+        article = Article.objects.get(slug__startswith="government-initiatives")
         assert client.get(f"/articles/{article.slug}/").status_code == 200
 
 
@@ -176,6 +196,7 @@ class TestReruns:
         assert counts() == before
         assert dict(Article.objects.values_list("slug", "updated_at")) == stamps
         assert "Articles: 0 created, 6 already there." in output
+        assert "Chinese versions: 0 created" in output
 
     def test_an_editors_later_edits_are_kept(self, loaded):
         Article.objects.filter(slug=LEAD_SLUG).update(title="Edited", status=Article.Status.DRAFT)
@@ -192,11 +213,45 @@ class TestReruns:
         assert "Articles: 1 created, 5 already there." in load()
         assert Article.objects.published().filter(slug=LEAD_SLUG).exists()
 
+    def test_chinese_versions_are_added_to_a_site_loaded_without_them(self, loaded):
+        Article.objects.filter(language="zh-hant").delete()
+        assert "Chinese versions: 6 created" in load()
+        assert Article.objects.filter(language="en", translation__language="zh-hant").count() == 6
+
+    def test_an_editors_translation_and_edits_of_a_chinese_version_are_kept(self, loaded):
+        lead = Article.objects.get(slug=LEAD_SLUG)
+        Article.objects.filter(pk=lead.translation_id).update(title="編輯改過的標題")
+        finance = Article.objects.get(slug="ai-in-hong-kong-financial-sector")
+        own = Article.objects.create(
+            title="編輯自己的譯本",
+            slug="編輯自己的譯本",
+            body="譯文。",
+            language="zh-hant",
+            section=finance.section,
+        )
+        finance.translation.delete()
+        finance.refresh_from_db()
+        finance.translation = own
+        finance.save()
+        output = load()
+        assert "Chinese versions: 0 created" in output
+        assert Article.objects.get(pk=lead.translation_id).title == "編輯改過的標題"
+        finance.refresh_from_db()
+        assert finance.translation == own
+        assert not Article.objects.filter(slug="人工智能如何改變香港金融業").exists()
+
+    def test_an_unpublished_english_article_gets_an_unpublished_chinese_version(self, loaded):
+        Article.objects.filter(language="zh-hant").delete()
+        Article.objects.filter(slug=LEAD_SLUG).update(status=Article.Status.DRAFT)
+        load()
+        chinese = Article.objects.get(slug="人工智能在香港崛起")
+        assert chinese.status == Article.Status.DRAFT and not chinese.is_published
+
     def test_existing_tags_are_reused_whatever_their_case(self, db):
         fintech = Topic.objects.create(name="Fintech")
         load()
         assert Topic.objects.filter(name__iexact="fintech").get() == fintech
-        assert Article.objects.filter(topics=fintech).count() == 1
+        assert Article.objects.filter(topics=fintech, language="en").count() == 1
 
 
 @pytest.mark.django_db
@@ -211,6 +266,8 @@ class TestDemoAccounts:
         monkeypatch.setenv("DEMO_PASSWORD", "launch-day-password")
         output = load()
         assert "launch-day-password" not in output
+        # No "password: (nothing)", no "shown once" for a password that is not shown.
+        assert "their password is DEMO_PASSWORD's" in output and "shown" not in output
         users = get_user_model().objects.order_by("username")
         assert [u.username for u in users] == ["editor", "writer"]
         editor, writer = users
@@ -226,6 +283,7 @@ class TestDemoAccounts:
     def test_generated_password_is_printed_once(self, no_demo_password):
         output = load()
         password = re.search(r"password: (\S+)", output).group(1)
+        assert "shown this once" in output
         assert get_user_model().objects.get(username="editor").check_password(password)
         rerun = load()
         assert password not in rerun
@@ -309,3 +367,46 @@ def test_launch_articles_get_their_pictures_once_and_an_editors_choice_stands():
     call_command("load_demo_content", stdout=io.StringIO())
     assert Article.objects.get(slug=articles[2].slug).hero == motif_image
     assert Image.objects.count() == images
+
+
+@pytest.mark.django_db
+class TestLaunchContentInChinese:
+    def test_every_launch_article_has_a_published_chinese_translation(self, loaded):
+        content = read_content()
+        for data in content["articles"]:
+            english = Article.objects.select_related("translation").get(slug=data["slug"])
+            chinese = english.published_translation()
+            assert chinese is not None, data["slug"]
+            assert chinese.language == "zh-hant" and chinese.translation_id == english.pk
+            assert (chinese.slug, chinese.title, chinese.standfirst) == (
+                data["zh_hant"]["slug"],
+                data["zh_hant"]["title"],
+                data["zh_hant"]["standfirst"],
+            )
+            assert chinese.section == english.section and chinese.featured == english.featured
+            assert set(chinese.topics.all()) == set(english.topics.all())
+            assert set(chinese.organisations.all()) == set(english.organisations.all())
+            # Chinese slugs: readable in the address bar, no English words.
+            assert not re.search(r"[a-z]{3,}", chinese.slug), chinese.slug
+
+    def test_chinese_bodies_are_the_translation_every_paragraph_exactly_once(self, loaded):
+        bodies = list(Article.objects.filter(language="zh-hant").values_list("body", flat=True))
+        paragraphs = chinese_source_paragraphs()
+        assert len(paragraphs) == len(source_paragraphs())
+        for paragraph in paragraphs:
+            assert sum(paragraph in body for body in bodies) == 1, paragraph[:30]
+        assert split_source(CHINESE_SOURCE_TEXT, set())["title"] == [
+            Article.objects.get(slug="人工智能在香港崛起").title
+        ]
+
+    def test_the_chinese_home_lists_chinese_headlines(self, loaded, client):
+        response, page = get(client, "/zh-hant/")
+        headlines = front_page_headlines(response)
+        assert len(headlines) == 6
+        chinese_titles = set(Article.objects.filter(language="zh-hant").values_list("title", flat=True))
+        assert set(headlines) == chinese_titles
+        assert "本文只有英文版" not in page.visible_text()
+        english_headlines = front_page_headlines(get(client, "/")[0])
+        assert set(english_headlines) == set(
+            Article.objects.filter(language="en").values_list("title", flat=True)
+        )

@@ -200,6 +200,25 @@ def navigation_sections():
     )
 
 
+@register.simple_tag(takes_context=True)
+def nav_current(context, url, section=None, within=None):
+    """The aria-current attribute of a main navigation link to `url`: "page" on that page;
+    "true" on a page inside it, which is highlighted the same way: an article in `section`,
+    or a page of the kind `within` names (a topic's page inside Topics)."""
+    request = context["request"]
+    if request.path == url:
+        return mark_safe(' aria-current="page"')
+    match = request.resolver_match
+    name = match.url_name if match else None
+    article = context.get("article")
+    inside = (within is not None and name == within) or (
+        section is not None
+        and name == "article_detail"
+        and getattr(article, "section_id", None) == section.pk
+    )
+    return mark_safe(' aria-current="true"') if inside else ""
+
+
 @register.simple_tag
 def author_names(authors):
     """The byline's names: "<span>Ada</span>", "<span>Ada</span> and <span>Ben</span>",

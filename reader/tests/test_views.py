@@ -372,6 +372,49 @@ def test_main_navigation_marks_the_current_page(client, every_page):
     assert page.find("a", href=every_page["topic_list"], **{"aria-current": "page"})
 
 
+def main_navigation_current(response):
+    """{href: aria-current} of the main navigation's marked links: the desktop bar and the
+    phone menu are the same list, so each link is marked twice or not at all."""
+    content = html(response)
+    marked = re.findall(r'<li><a href="([^"]+)" aria-current="([^"]+)">', content)
+    assert all(marked.count(link) == 2 for link in marked), marked
+    return dict(marked)
+
+
+@pytest.mark.django_db
+def test_main_navigation_highlights_the_page_and_where_it_belongs(client, every_page, section):
+    section_url, topics_url = section.get_absolute_url(), every_page["topic_list"]
+    organisations_url = every_page["organisation_list"]
+    assert main_navigation_current(client.get(section_url)) == {section_url: "page"}
+    assert main_navigation_current(client.get(every_page["topic_detail"])) == {topics_url: "true"}
+    assert main_navigation_current(client.get(every_page["organisation_detail"])) == {
+        organisations_url: "true"
+    }
+    assert main_navigation_current(client.get(every_page["article_detail"])) == {section_url: "true"}
+    assert main_navigation_current(client.get(every_page["home"])) == {}
+
+
+@pytest.mark.django_db
+def test_section_page_shows_its_article_count_as_the_front_page_counts_it(client, make_article, section):
+    english = make_article()
+    make_article(language="zh-hant", translation=english)  # one story in two languages
+    make_article()
+    make_article(status=Article.Status.DRAFT)
+    make_article(published_at=timezone.now() + timedelta(days=1))
+    assert '<p class="page-facts">2 articles</p>' in html(client.get(section.get_absolute_url()))
+    front = html(client.get(reverse("reader:home")))
+    assert f'{section.name}</a> <span class="count">2</span>' in front
+
+
+@pytest.mark.django_db
+def test_an_articles_breadcrumb_ends_at_its_section_without_repeating_the_title(client, every_page, section):
+    crumbs = (
+        html(client.get(every_page["article_detail"])).split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
+    )
+    assert f'href="{section.get_absolute_url()}"' in crumbs
+    assert "Article" not in crumbs and "aria-current" not in crumbs
+
+
 @pytest.mark.django_db
 def test_breadcrumbs(client, every_page):
     page = html(client.get(every_page["organisation_detail"]))

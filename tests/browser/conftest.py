@@ -15,8 +15,15 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
-PHONE = 375
-DESKTOP = 1280
+# A current phone (iPhone 12 to 15, 390 px) and the most common laptop screen.
+PHONE = 390
+DESKTOP = 1366
+PHONE_HEIGHT = 844
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_VERSION = "4.14.1"
+# What the accessibility checks hold every page to.
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +82,27 @@ def save_full_page_screenshot(driver, name, width):
     driver.save_screenshot(str(path))
     set_viewport(driver, width)
     return path
+
+
+def emulate_color_scheme(driver, scheme):
+    """prefers-color-scheme as the page sees it: "dark", "light", or "" for the default."""
+    features = [{"name": "prefers-color-scheme", "value": scheme}] if scheme else []
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": features})
+
+
+def axe_violations(driver, tags=WCAG_21_AA):
+    """axe-core's violations of `tags` on the current page, each as "rule: help (selectors)".
+    The script is injected through WebDriver, which the page's CSP does not govern."""
+    if not driver.execute_script("return typeof window.axe !== 'undefined'"):
+        driver.execute_script(AXE.read_text(encoding="utf-8"))
+    assert driver.execute_script("return axe.version") == AXE_VERSION
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: "tag", values: arguments[0]}, resultTypes: ["violations"]})
+          .then(r => done(r.violations.map(v => v.id + ": " + v.help + " (" +
+            v.nodes.slice(0, 5).map(n => n.target.join(" ")).join(", ") + ")")))
+          .catch(e => done(["axe failed: " + e]));""",
+        tags,
+    )
+    return result

@@ -3,12 +3,18 @@
 The structure (sections, organisations, topics, articles) is in
 demo/data/launch_content.json; article bodies come from the owner's source text
 next to it, by part ("introduction", a section heading, "conclusion"), so the words
-are the owner's and live in one place.
+are the owner's and live in one place. Each article also has a Traditional Chinese
+version (its `zh_hant` entry), whose body is the same parts of the translation of the
+owner's text (`source_zh_hant`, headings as `headings_zh_hant` names them), linked to
+the English one as its translation.
 
 The rule for reruns: create what is missing, leave what exists alone. Records are
 matched by slug (sections also by name, tags by name ignoring case, accounts by
 username), and an existing record is never changed, so a second run changes nothing
-and never undoes an editor's work. The one exception only adds: a section, organisation
+and never undoes an editor's work. A Chinese version is created, and linked, only when
+its slug is free and its English article has no translation yet (an editor who linked
+another keeps theirs); it takes the English article's status and time, so an article an
+editor unpublished is not published again in Chinese. The one exception only adds: a section, organisation
 or topic without a Chinese name gets the launch content's (sites loaded before there
 were Chinese names get them; a name an editor wrote is kept). To start over on SQLite,
 delete db.sqlite3.
@@ -30,11 +36,13 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from articles.models import Article, Author, Organisation, Section, Topic
 from articles.roles import EDITORS, WRITERS, ensure_roles
+from core.languages import localized_field
 from demo.launch import DATA_DIR, read_content
 from demo.pictures import CREDIT, draw_jpeg
 from images.models import Image
@@ -43,6 +51,8 @@ from images.models import Image
 # sections (one blank line between blocks), two blank lines, the conclusion.
 _TWO_OR_MORE_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+
+CHINESE = Article.Language.CHINESE
 
 # username -> (role group, byline)
 DEMO_ACCOUNTS = {
@@ -76,16 +86,19 @@ def split_source(text, headings):
     return parts
 
 
-def article_bodies(content, data_dir=DATA_DIR):
-    """{article slug: Markdown body} built from the source text."""
-    source = (data_dir / content["source"]).read_text(encoding="utf-8")
-    wanted = {part for article in content["articles"] for part in article["body"]}
+def article_bodies(content, data_dir=DATA_DIR, language=None):
+    """{article slug: Markdown body} built from the source text; with language="zh-hant",
+    from its translation, keyed by the English article's slug."""
+    source_name = content[localized_field("source", language) if language else "source"]
+    headings = content.get(localized_field("headings", language), {}) if language else {}
+    source = (data_dir / source_name).read_text(encoding="utf-8")
+    wanted = {headings.get(part, part) for article in content["articles"] for part in article["body"]}
     parts = split_source(source, wanted - {"title", "introduction", "conclusion"})
     missing = sorted(part for part in wanted if not parts.get(part))
     if missing:
-        raise CommandError(f"{content['source']} has no text for: {', '.join(missing)}")
+        raise CommandError(f"{source_name} has no text for: {', '.join(missing)}")
     return {
-        article["slug"]: "\n\n".join(p for part in article["body"] for p in parts[part])
+        article["slug"]: "\n\n".join(p for part in article["body"] for p in parts[headings.get(part, part)])
         for article in content["articles"]
     }
 
@@ -101,16 +114,22 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         content = read_content()
         bodies = article_bodies(content)
+        chinese_bodies = article_bodies(content, language=CHINESE)
         with transaction.atomic():
             self.created = {"sections": 0, "organisations": 0, "topics": 0, "authors": 0, "articles": 0}
             self.pictures_added = 0
+            self.chinese_created = 0
             authors = {a["slug"]: self.author(a) for a in content["authors"]}
             sections = {s["slug"]: self.section(s) for s in content["sections"]}
             organisations = {o["name"]: self.organisation(o) for o in content["organisations"]}
             topics = {t["name"]: self.topic(t) for t in content["topics"]}
             now = timezone.now().replace(second=0, microsecond=0)
             for data in content["articles"]:
-                self.article(data, bodies[data["slug"]], now, sections, organisations, topics, authors)
+                english = self.article(
+                    data, bodies[data["slug"]], now, sections, organisations, topics, authors
+                )
+                if data.get("zh_hant"):
+                    self.chinese_version(english, data["zh_hant"], chinese_bodies[data["slug"]])
             self.report(content)
             if settings.DEBUG:
                 self.demo_accounts()
@@ -122,6 +141,11 @@ class Command(BaseCommand):
             existing = len(content[kind]) - created
             self.stdout.write(f"{kind.capitalize()}: {created} created, {existing} already there.")
         self.stdout.write(f"Pictures: {self.pictures_added} added to launch articles.")
+        chinese = sum(1 for data in content["articles"] if data.get("zh_hant"))
+        self.stdout.write(
+            f"Chinese versions: {self.chinese_created} created, {chinese - self.chinese_created} "
+            "already there or left to an editor's choice."
+        )
 
     def author(self, data):
         author, created = Author.objects.get_or_create(
@@ -166,7 +190,7 @@ class Command(BaseCommand):
         existing = Article.objects.filter(slug=data["slug"]).first()
         if existing is not None:
             self.picture(existing, data)
-            return
+            return existing
         article = Article.objects.create(
             slug=data["slug"],
             title=data["title"],
@@ -183,6 +207,7 @@ class Command(BaseCommand):
         article.authors.add(*(authors[slug] for slug in data["authors"]))
         self.created["articles"] += 1
         self.picture(article, data)
+        return article
 
     def picture(self, article, data):
         picture = data.get("picture")
@@ -204,6 +229,30 @@ class Command(BaseCommand):
         article.save(update_fields=["hero"])
         self.pictures_added += 1
 
+    def chinese_version(self, english, data, body):
+        """The English article's Traditional Chinese version, linked as its translation:
+        created only where the slug is free and the English article has no translation yet.
+        Same section, tags, bylines, status and time as the English article, as it is now."""
+        if english.translation_id is not None or Article.objects.filter(slug=data["slug"]).exists():
+            return
+        chinese = Article.objects.create(
+            slug=data["slug"],
+            title=data["title"],
+            standfirst=data["standfirst"],
+            body=body,
+            language=CHINESE,
+            translation=english,
+            section=english.section,
+            status=english.status,
+            published_at=english.published_at,
+            featured=english.featured,
+            hero=english.hero,  # the same picture (its alt text and caption are in English)
+        )
+        chinese.organisations.add(*english.organisations.all())
+        chinese.topics.add(*english.topics.all())
+        chinese.authors.add(*english.authors.all())
+        self.chinese_created += 1
+
     def demo_accounts(self):
         User = get_user_model()
         missing = [name for name in DEMO_ACCOUNTS if not User.objects.filter(username=name).exists()]
@@ -218,10 +267,15 @@ class Command(BaseCommand):
             user = User.objects.create_user(username=username, password=password, is_staff=True)
             user.groups.add(group)
             Author.objects.get_or_create(slug=f"demo-{username}", defaults={"name": byline, "user": user})
-        shown = "(the one in DEMO_PASSWORD)" if os.environ.get("DEMO_PASSWORD") else password
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo accounts created: {', '.join(missing)}; password: {shown}\n"
-                "Log in at /admin/. This is shown once; `manage.py changepassword` resets it."
+        login = f"Log in at {reverse('admin:index')}."
+        if os.environ.get("DEMO_PASSWORD"):
+            # Nothing secret to show: the operator chose it.
+            message = (
+                f"Demo accounts created: {', '.join(missing)}; their password is DEMO_PASSWORD's. {login}"
             )
-        )
+        else:
+            message = (
+                f"Demo accounts created: {', '.join(missing)}; password: {password}\n"
+                f"{login} The password is shown this once; `manage.py changepassword` resets it."
+            )
+        self.stdout.write(self.style.SUCCESS(message))
