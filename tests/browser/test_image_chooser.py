@@ -1,8 +1,9 @@
 """The image chooser on the article form, in Chromium (images/static/images/chooser.js):
 the writing toolbar's "hkai:insert-image" event opens the library, a click writes the
 image's Markdown at the cursor; an upload from the dialog is chosen at once, a bad one
-shows its form error; the hero field's button fills the field. The toolbar itself is
-another branch's: the tests dispatch its event as it does (the contract in chooser.js)."""
+shows its form error; the hero field's button fills the field. The writing screen's toolbar
+button (newsroom/static/newsroom/writing.js) is clicked where the two scripts meet; elsewhere
+the tests dispatch its event as it does (the contract in chooser.js)."""
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -71,8 +72,8 @@ def test_upload_from_the_dialog_inserts_the_new_image_and_refuses_svg(article_fo
     svg.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     png = tmp_path / "lion-rock.png"
     png.write_bytes(image_bytes(size=(480, 270)))
-    # Without the toolbar on this branch, the chooser's own button asks for an image.
-    wait_for(browser, ".image-chooser-insert").click()
+    # The writing toolbar's image button: its event opens the chooser.
+    wait_for(browser, '[data-md-action="image"]').click()
     wait_for(browser, ".image-chooser-upload input[type=file]")
     browser.find_element(By.CSS_SELECTOR, ".image-chooser-upload input[name=alt_text]").send_keys("Logo")
     browser.find_element(By.CSS_SELECTOR, ".image-chooser-upload input[type=file]").send_keys(str(svg))
