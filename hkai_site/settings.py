@@ -252,6 +252,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # when DJANGO_MEDIA_URL is its address (README, "Uploaded images").
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded images set their own caching (a year: their names change with their content,
+# hkai_site/media.py), whoever asks: the page cache neither keeps nor rewrites them.
+PAGE_CACHE_PASSTHROUGH_PATHS = [MEDIA_URL] if MEDIA_URL.startswith("/") else []
 # The widths (px) each library image is stored at, in WebP and JPEG (images/renditions.py).
 IMAGE_RENDITION_WIDTHS = (320, 480, 640, 800, 1200, 1600)
 

@@ -24,6 +24,7 @@ and anyone logged in see fresh pages); responses other than 200; responses that 
 cookie or that will get one (CSRF token used, session written); responses that vary on
 Cookie themselves or opt out with Cache-Control private/no-cache/no-store/max-age=0
 (`never_cache`); streaming responses; paths under PAGE_CACHE_EXCLUDED_PATHS (the admin).
+Paths under PAGE_CACHE_PASSTHROUGH_PATHS (uploaded images) keep their own caching headers.
 
 An edge in front (Varnish, a CDN) gets the HTTP caching contract (surrogate.py: public
 Cache-Control with s-maxage, ETag/Last-Modified and 304s, the page's surrogate keys) and

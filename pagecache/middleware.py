@@ -75,6 +75,8 @@ class PageCacheMiddleware:
             _request_state.reset(token)
 
     def respond(self, request):
+        if any(request.path_info.startswith(p) for p in settings.PAGE_CACHE_PASSTHROUGH_PATHS):
+            return self.get_response(request)  # answers that set their own caching (media)
         if not self.shareable_request(request):
             response = self.get_response(request)
             surrogate.make_private(response)

@@ -46,6 +46,14 @@ class TestUploadedImages:
             assert response["X-Content-Type-Options"] == "nosniff"
             assert "Content-Security-Policy" in response
 
+    def test_an_editors_session_does_not_make_an_image_private(self, client, media_root, settings):
+        """The page cache's private answers are for pages; an image is the same for everyone."""
+        url = put(media_root, "pictures/tram.webp", WEBP)
+        client.cookies[settings.SESSION_COOKIE_NAME] = "an-editor"
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "public, max-age=31536000"
+
     @pytest.mark.parametrize(
         "name, content, content_type",
         [
