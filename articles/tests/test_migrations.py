@@ -70,6 +70,7 @@ def test_reading_time_migration_counts_the_articles_already_there():
     assert Article.objects.get(slug="old").reading_minutes == 3
 
 
+@pytest.mark.django_db(transaction=True)
 def test_0010_moves_heroes_into_the_image_library(settings, tmp_path):
     from django.core.files.storage import default_storage
 

@@ -106,3 +106,19 @@ def axe_violations(driver, tags=WCAG_21_AA):
         tags,
     )
     return result
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(browser):
+    """Each browser test starts with empty caches: the browser's own (pages say
+    `max-age` for browsers, and one browser serves the whole session), and the page and
+    fragment caches. Their database is emptied between tests by a flush, which sends no
+    signal, so what the previous test cached would otherwise still be current."""
+    from django.core.cache import cache
+
+    from pagecache.fragments import LOCAL_VALUES
+
+    browser.execute_cdp_cmd("Network.clearBrowserCache", {})
+    cache.clear()
+    LOCAL_VALUES.clear()
+    yield

@@ -181,23 +181,34 @@ def test_the_toolbar_and_shortcuts_write_markdown(desk, live_server):
     body.clear()
     body.send_keys("one\ntwo")
     assert select_all_and(click("list")) == "- one\n- two"
-    # The image button: without the image library, the plain Markdown at the cursor.
+    # The image button: where no image library takes its event, the plain Markdown at the
+    # cursor (the library's listener is on the document: stopped on the way there).
     body.clear()
     body.send_keys("Before ")
+    desk.execute_script(
+        "window.stopImages = (event) => event.stopPropagation();"
+        "document.querySelector('#id_body').addEventListener('hkai:insert-image', window.stopImages);"
+    )
     click("image")()
     assert body.get_attribute("value") == "Before ![alt text](https://)"
-    # With a listener that takes the event (the image library), it is theirs to insert,
-    # with window.HKAI.insertAtCursor, which the preview and counts follow.
+    desk.execute_script(
+        "document.querySelector('#id_body').removeEventListener('hkai:insert-image', window.stopImages);"
+    )
+    # The image library takes it (images/static/images/chooser.js): its chooser opens, and
+    # what it inserts goes through window.HKAI.insertAtCursor, which preview and counts follow.
     body.clear()
     desk.execute_script(
         """
         document.addEventListener("hkai:insert-image", function (event) {
-            event.preventDefault();
             window.HKAI.insertAtCursor(event.detail.textarea, "![Harbour](/media/harbour.jpg)");
         });
         """
     )
     click("image")()
+    wait(
+        desk, lambda b: b.execute_script("return document.querySelector('dialog.image-chooser-dialog')?.open")
+    )
+    desk.execute_script("document.querySelector('dialog.image-chooser-dialog').close()")
     assert body.get_attribute("value") == "![Harbour](/media/harbour.jpg)"
     wait(desk, lambda b: '<img alt="Harbour" src="/media/harbour.jpg">' in preview_html(b))
     assert element(desk, '[data-stat="words"]').text == "1"
