@@ -407,7 +407,8 @@ class Editor:
 
     def __init__(self, port, article_pk, pause=0.4):
         self.port, self.pk, self.pause = port, article_pk, pause
-        self.saves = []  # (time, marker, outcome: "committed?"/"kept"/"unknown", status)
+        # (when it was answered, marker, outcome: "committed?"/"kept"/"unknown", status)
+        self.saves = []
         self._stop = threading.Event()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
@@ -471,7 +472,6 @@ class Editor:
             parser.feed(page)
             fields = [(k, v) for k, v in parser.fields if k != "body"]
             fields.append(("body", f"Edited under load. {marker}"))
-            started = time.monotonic()
             try:
                 status, answer = self._open(change, fields)
             except Exception as error:
@@ -482,7 +482,10 @@ class Editor:
                 outcome = "kept"  # refused, and the text is on the page to copy
             else:
                 outcome = "unknown"
-            self.saves.append((started, marker, outcome, status))
+            # A save counts for the fault during which it was answered, as a reader's request
+            # does: one sent just before a worker is killed, and cut off by the kill, is that
+            # fault's loss, not the one before it's.
+            self.saves.append((time.monotonic(), marker, outcome, status))
             time.sleep(self.pause)
 
     def stop(self):
@@ -504,11 +507,11 @@ def summarise(readers, editor, pg, faults):
         )
 
     save_results = []
-    for started, marker, outcome, status in editor.saves:
+    for answered, marker, outcome, status in editor.saves:
         if outcome in ("committed?", "unknown"):
             # A 302 must have committed; anything else that did not commit lost the text.
             outcome = "committed" if saved(marker) else "lost"
-        save_results.append((started, outcome, status))
+        save_results.append((answered, outcome, status))
     report = {"faults": []}
     for name, start, back, end in faults:
         window = [r for r in readers.records if start <= r[0] < end]
@@ -541,6 +544,12 @@ def summarise(readers, editor, pg, faults):
                 "saves_refused_form_kept": sum(1 for s in saves if s[1] == "kept"),
                 "saves_lost": sum(1 for s in saves if s[1] == "lost"),
                 "save_statuses": sorted({str(s[2]) for s in saves}),
+                # What each lost save got back, and when (seconds after the fault began).
+                "lost_saves": [
+                    {"status": str(s[2]), "answered_after_seconds": round(s[0] - start, 2)}
+                    for s in saves
+                    if s[1] == "lost"
+                ],
             }
         )
     report["total_saves"] = len(save_results)
@@ -549,7 +558,7 @@ def summarise(readers, editor, pg, faults):
     return report
 
 
-def run(down=3.0, settle=6.0, pg_port=5544, redis_port=6390, maxmemory="48mb", log_dir=None):
+def run(down=3.0, settle=6.0, pg_port=5544, redis_port=6390, maxmemory="48mb", log_dir=None, warm=None):
     folder = Path(tempfile.mkdtemp(prefix="hkai-faults-"))
     log_dir = Path(log_dir or folder)
     pg, redis_server = PrivatePostgres(folder, pg_port), PrivateRedis(folder, redis_port, maxmemory)
@@ -577,7 +586,7 @@ def run(down=3.0, settle=6.0, pg_port=5544, redis_port=6390, maxmemory="48mb", l
         readers.start(article_paths)
         editor = Editor(servers[0].port, article_pk)
         editor.start()
-        time.sleep(2 * settle)  # warm: pages enter the cache
+        time.sleep(2 * settle if warm is None else warm)  # warm: pages enter the cache
 
         faults = []
         # PostgreSQL restarts (fast shutdown: open connections are cut).
@@ -637,13 +646,18 @@ def main():
     parser.add_argument("--pg-port", type=int, default=5544)
     parser.add_argument("--redis-port", type=int, default=6390)
     parser.add_argument("--maxmemory", default="48mb")
+    parser.add_argument(
+        "--warm", type=float, default=None, help="seconds of load before the faults (2 x settle)"
+    )
     parser.add_argument("--out", default=None, help="also write the JSON report here")
     parser.add_argument("--log-dir", default=str(ROOT / "bench/out"), help="where the gunicorn logs go")
     args = parser.parse_args()
     if reason := missing_tools():
         sys.exit(f"cannot run: {reason}")
     Path(args.log_dir).mkdir(parents=True, exist_ok=True)
-    report = run(args.down, args.settle, args.pg_port, args.redis_port, args.maxmemory, args.log_dir)
+    report = run(
+        args.down, args.settle, args.pg_port, args.redis_port, args.maxmemory, args.log_dir, args.warm
+    )
     text = json.dumps(report, indent=2)
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
