@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import renditions
+from .choices import Crop, Format
 from .querysets import ImageQuerySet
 from .validators import validate_image_file_size, validate_web_image
 
@@ -72,8 +74,6 @@ class Image(models.Model):
         return self.alt_text
 
     def save(self, *args, **kwargs):
-        from . import renditions
-
         stored = None
         if not self._state.adding:
             stored = Image.objects.filter(pk=self.pk).values_list("file", "focal_x", "focal_y").first()
@@ -95,8 +95,6 @@ class Image(models.Model):
             renditions.regenerate(self, renditions.FOCAL_CROPS)
 
     def delete(self, *args, **kwargs):
-        from . import renditions
-
         renditions.delete_files(self.renditions.all())
         self.file.delete(save=False)
         return super().delete(*args, **kwargs)
@@ -113,15 +111,9 @@ class Image(models.Model):
 
 
 class Rendition(models.Model):
-    class Crop(models.TextChoices):
-        # 16:9 around the focal point: heroes, cards, OpenGraph.
-        WIDE = "wide", _("16:9")
-        # The whole picture: images in article bodies.
-        ORIGINAL = "original", _("original")
-
-    class Format(models.TextChoices):
-        WEBP = "webp", "WebP"
-        JPEG = "jpeg", "JPEG"
+    # The choices live in choices.py (renditions.py needs them without this module).
+    Crop = Crop
+    Format = Format
 
     image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
     crop = models.CharField(max_length=10, choices=Crop.choices)

@@ -1,8 +1,9 @@
 """Renditions: each library image at several widths, in WebP and JPEG, made once with Pillow
 and stored through the default storage, so that a page only reads rows and URLs.
 
-Two crops: "wide" (16:9 around the focal point: heroes, cards, OpenGraph) and "original"
-(the whole picture: body images). Nothing is ever made wider than the picture itself.
+Three crops: "wide" (16:9 around the focal point: heroes, cards, OpenGraph), "banner" (5:2
+around it: an article's hero on a phone) and "original" (the whole picture: body images).
+Nothing is ever made wider than the picture itself.
 
 Pillow directly rather than sorl-thumbnail or django-imagekit: both decide file names and
 generate lazily behind a cache of their own (imagekit's cache files, sorl's key-value store),
@@ -15,6 +16,7 @@ import io
 import logging
 from pathlib import PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -23,19 +25,24 @@ from PIL import ImageOps
 
 from pagecache.generation import invalidate_page_cache
 
-from .models import Rendition
+from .choices import Crop, Format
 
 logger = logging.getLogger(__name__)
 
 WIDE_RATIO = (16, 9)
-CROPS = {Rendition.Crop.WIDE: WIDE_RATIO, Rendition.Crop.ORIGINAL: None}
+CROPS = {Crop.WIDE: WIDE_RATIO, Crop.BANNER: (5, 2), Crop.ORIGINAL: None}
 SAVE_OPTIONS = {
-    Rendition.Format.WEBP: ("WEBP", {"quality": 80, "method": 2}),
-    Rendition.Format.JPEG: ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+    Format.WEBP: ("WEBP", {"quality": 80, "method": 2}),
+    Format.JPEG: ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
 }
 # The crops that depend on the focal point.
 FOCAL_CROPS = [crop for crop, ratio in CROPS.items() if ratio]
-EXTENSIONS = {Rendition.Format.WEBP: "webp", Rendition.Format.JPEG: "jpg"}
+EXTENSIONS = {Format.WEBP: "webp", Format.JPEG: "jpg"}
+
+
+def _rendition_model():
+    # Looked up, not imported: models.py imports this module, so imports flow one way.
+    return apps.get_model("images", "Rendition")
 
 
 def dimensions(file):
@@ -103,6 +110,7 @@ def _name(image, crop, width, extension):
 
 def generate(image, crops=None):
     """Make and store the renditions of `image` for `crops` (all by default). Returns them."""
+    Rendition = _rendition_model()
     picture = _open_upright(image)
     storage = Rendition._meta.get_field("file").storage
     made = []
@@ -136,6 +144,7 @@ def delete_files(renditions):
 def regenerate(image, crops=None):
     """After a new file or focal point: the old renditions of `crops` (all by default) go,
     new ones are made."""
+    Rendition = _rendition_model()
     crops = list(crops or CROPS)
     old = list(Rendition.objects.filter(image=image, crop__in=crops))
     Rendition.objects.filter(pk__in=[r.pk for r in old]).delete()
@@ -153,7 +162,7 @@ def renditions_of(image, crop):
     found = [r for r in image.renditions.all() if r.crop == crop]
     if not found and image.pk is not None:
         # The prefetched list may be older than the rows (a page object cached before).
-        found = list(Rendition.objects.filter(image=image, crop=crop))
+        found = list(_rendition_model().objects.filter(image=image, crop=crop))
         if not found:
             found = _generate_late(image, crop)
     return sorted(found, key=lambda r: (r.width, r.format))
@@ -173,7 +182,7 @@ def _generate_late(image, crop):
 
 def stored_dimensions(name):
     """(width, height) of a stored file, or (0, 0) when it is missing or no image."""
-    storage = Rendition._meta.get_field("file").storage
+    storage = _rendition_model()._meta.get_field("file").storage
     try:
         with storage.open(name, "rb") as file:
             return dimensions(file)

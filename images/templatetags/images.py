@@ -3,17 +3,19 @@ unless eager=True (above the fold: the front page's lead, an article's hero, a l
 
 from django import template
 
+from images.choices import Crop
 from images.html import picture_html, rendition_of_width
-from images.models import Rendition
 
 register = template.Library()
 
 
 @register.simple_tag
-def picture(image, sizes="100vw", eager=False, crop=Rendition.Crop.WIDE, alt=None, img_class=""):
+def picture(image, sizes="100vw", eager=False, crop=Crop.WIDE, alt=None, img_class="", phone_crop=None):
     if not image:
         return ""
-    return picture_html(image, crop=crop, sizes=sizes, lazy=not eager, alt=alt, img_class=img_class)
+    return picture_html(
+        image, crop=crop, sizes=sizes, lazy=not eager, alt=alt, img_class=img_class, phone_crop=phone_crop
+    )
 
 
 @register.simple_tag

@@ -21,6 +21,7 @@ def test_every_width_up_to_the_picture_in_webp_and_jpeg(settings):
         for fmt in ("webp", "jpeg")
         for crop, sizes in (
             ("wide", [(320, 180), (640, 360), (1000, 562)]),
+            ("banner", [(320, 128), (640, 256), (1000, 400)]),
             ("original", [(320, 240), (640, 480), (1000, 750)]),
         )
         for width, height in sizes
@@ -136,4 +137,4 @@ def test_generate_renditions_makes_only_what_is_missing():
     call_command("generate_renditions", stdout=output)
     assert "1 image(s)" in output.getvalue()
     assert set(complete.renditions.values_list("pk", flat=True)) == kept
-    assert {r.crop for r in bare.renditions.all()} == {"wide", "original"}
+    assert {r.crop for r in bare.renditions.all()} == {"wide", "banner", "original"}

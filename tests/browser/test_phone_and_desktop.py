@@ -125,12 +125,6 @@ def test_every_navigation_destination_is_one_tap_away_on_a_phone(browser, live_s
     assert visible(browser, ".site-menu-panel input[type=search]")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known regression (issue 16 left open): since launch articles have a hero picture "
-    "(issue 10), its 16:9 picture and caption push the first paragraph below a 390x844 "
-    "phone's first screen. Strict: this fails loudly once the layout is fixed.",
-)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_an_articles_first_paragraph_is_on_the_first_screen_of_a_phone(
     browser, live_server, launch, language
@@ -145,6 +139,24 @@ def test_an_articles_first_paragraph_is_on_the_first_screen_of_a_phone(
         )
         # At least two lines of the text show without scrolling.
         assert top + 2 * line <= PHONE_HEIGHT, (article.slug, top)
+        # ...below the hero, in its phone crop (5:2), not without it.
+        assert hero_shown(browser) == ("banner", round(PHONE_CONTENT_WIDTH * 2 / 5)), article.slug
+    # A desktop keeps the 16:9 picture.
+    open_page(browser, live_server, article.url_in(language), DESKTOP)
+    assert hero_shown(browser)[0] == "wide"
+
+
+# The phone's text column: the viewport less the page's side padding (site.css's 1rem).
+PHONE_CONTENT_WIDTH = PHONE - 2 * 16
+
+
+def hero_shown(browser):
+    """(the crop of the hero file the browser chose, the picture's height in CSS px)."""
+    src, height = browser.execute_script(
+        "const img = document.querySelector('.story-hero img');"
+        "return [img.currentSrc, Math.round(img.getBoundingClientRect().height)]"
+    )
+    return src.rsplit("/", 1)[1].split("-")[-3], height
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
