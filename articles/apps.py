@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # What readers see, for the page cache and the edge (pagecache/): each change purges
         # the surrogate keys it affects (surrogates.py), and a scheduled article's time
-        # coming refreshes the pages it enters.
+        # coming refreshes the pages it enters, an expiry time the pages it leaves.
         from django.conf import settings
 
         from images.models import Image
@@ -38,6 +38,6 @@ class ArticlesConfig(AppConfig):
                 ArticleOrganisation: surrogates.m2m_change,
                 Article.authors.through: surrogates.m2m_change,
             },
-            next_scheduled_change=Article.objects.next_publication_time,
+            next_scheduled_change=Article.objects.next_visibility_change,
             scheduled_changes=surrogates.scheduled_changes,
         )

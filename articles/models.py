@@ -323,12 +323,20 @@ class Article(models.Model):
         manager=NormalisingTaggableManager,
     )
     authors = models.ManyToManyField(Author, related_name="articles", blank=True, verbose_name=_("authors"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # When the status last changed (newsroom/workflow.py): the review queue's order.
+    status_changed_at = models.DateTimeField(_("status since"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(
         _("publication time"),
         null=True,
         blank=True,
         help_text=_("A future time schedules the article: it becomes public then."),
+    )
+    expires_at = models.DateTimeField(
+        _("expiry time"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the article leaves every public page, feed and search at this time."),
     )
     featured = models.BooleanField(_("featured"), default=False)
     # From the image library (images/): its alt text, caption, credit and focal point go with it.
@@ -375,7 +383,7 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(published_at__isnull=False),
+                condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_time",
             ),
             models.CheckConstraint(condition=~Q(translation=F("pk")), name="article_not_its_own_translation"),
@@ -439,11 +447,17 @@ class Article(models.Model):
     @property
     def is_published(self):
         """The publication rule for one article: the same as ArticleQuerySet.published()."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
         )
+
+    @property
+    def is_expired(self):
+        return self.status == self.Status.PUBLISHED and self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def is_scheduled(self):
@@ -456,6 +470,8 @@ class Article(models.Model):
     def clean(self):
         super().clean()
         self._check_image_references()
+        if self.expires_at and self.published_at and self.expires_at <= self.published_at:
+            raise ValidationError({"expires_at": _("The expiry time must come after the publication time.")})
         other = self.translation
         if other is None:
             return

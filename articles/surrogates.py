@@ -194,14 +194,17 @@ def image_change(before, after):
 
 
 def scheduled_changes(horizon):
-    """[(POSIX time, keys)] of scheduled articles becoming public within `horizon` seconds:
-    a page carrying any of those keys is cached at the edge no longer than until then."""
+    """[(POSIX time, keys)] of scheduled articles becoming public, and of public articles
+    expiring, within `horizon` seconds: a page carrying any of those keys is cached at the
+    edge no longer than until then."""
     from .models import Article
 
     until = timezone.now() + timedelta(seconds=horizon)
     changes = []
     for article in Article.objects.scheduled().filter(published_at__lte=until)[:200]:
         changes.append((article.published_at.timestamp(), sorted(placement_keys(article))))
+    for article in Article.objects.expiring().filter(expires_at__lte=until)[:200]:
+        changes.append((article.expires_at.timestamp(), sorted(placement_keys(article))))
     return changes
 
 
