@@ -457,7 +457,11 @@ class Article(models.Model):
 
     @property
     def is_expired(self):
-        return self.status == self.Status.PUBLISHED and self.expires_at is not None and self.expires_at <= timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.expires_at is not None
+            and self.expires_at <= timezone.now()
+        )
 
     @property
     def is_scheduled(self):

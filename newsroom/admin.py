@@ -47,8 +47,8 @@ from articles.models import Article, Author, Organisation, Section, Topic
 from articles.querysets import published_article_count
 from images.widgets import HeroImageWidget
 
-from .forms import ArticleAdminForm
 from . import workflow
+from .forms import ArticleAdminForm
 from .history import ensure_baseline_revision
 from .models import ArticleAutosave, StatusChange
 from .permissions import may_change, may_create_organisations, may_publish, may_view, visible_articles
@@ -289,9 +289,7 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
         if obj.is_scheduled:
-            return format_html(
-                "{} {}", _("Scheduled for"), workflow.moment_html(obj.published_at)
-            )
+            return format_html("{} {}", _("Scheduled for"), workflow.moment_html(obj.published_at))
         if obj.is_expired:
             return _("Expired")
         if obj.status == Article.Status.REVIEW and obj.status_changed_at:

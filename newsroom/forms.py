@@ -212,7 +212,10 @@ class ArticleAdminForm(forms.ModelForm):
             return
         try:
             self.transition = workflow.check(
-                self.request, self.transition_source, cleaned_data["status"], cleaned_data.get("workflow_note", "")
+                self.request,
+                self.transition_source,
+                cleaned_data["status"],
+                cleaned_data.get("workflow_note", ""),
             )
         except forms.ValidationError as error:
             self.add_error("workflow_note" if error.code == "note_required" else "status", error)

@@ -51,7 +51,9 @@ TRANSITIONS = {
     t.name: t
     for t in (
         Transition("submit", (DRAFT,), REVIEW, _("Submitted for review"), editors_only=False),
-        Transition("withdraw", (REVIEW,), DRAFT, _("Taken back from review"), editors_only=False, writers_only=True),
+        Transition(
+            "withdraw", (REVIEW,), DRAFT, _("Taken back from review"), editors_only=False, writers_only=True
+        ),
         Transition("send_back", (REVIEW,), DRAFT, _("Sent back to the writer"), needs_note=True),
         Transition("publish", (DRAFT, REVIEW, UNPUBLISHED), PUBLISHED, _("Published")),
         Transition("unpublish", (PUBLISHED,), UNPUBLISHED, _("Unpublished")),
@@ -74,7 +76,7 @@ def transition_for(request, source, target):
 
 
 def targets(request, source):
-    """The statuses this user may choose for an article now in `source` (itself first)."""
+    """The statuses this user may choose for an article now in `source` (itself included)."""
     found = [source]
     for status in Article.Status.values:
         if status != source and transition_for(request, source, status) is not None:
@@ -99,7 +101,8 @@ def check(request, source, target, note=""):
         )
     if transition.needs_note and not note.strip():
         raise ValidationError(
-            _("Say what the writer should change: sending an article back needs a note."), code="note_required"
+            _("Say what the writer should change: sending an article back needs a note."),
+            code="note_required",
         )
     return transition
 
@@ -127,7 +130,10 @@ def moment_html(when):
     that local-times.js follows with the editor's own zone when it differs."""
     local = timezone.localtime(when)
     return format_html(
-        '<time datetime="{}">{} {}</time>', when.isoformat(), date_format(local, "DATETIME_FORMAT"), local.tzname()
+        '<time datetime="{}">{} {}</time>',
+        when.isoformat(),
+        date_format(local, "DATETIME_FORMAT"),
+        local.tzname(),
     )
 
 
