@@ -17,7 +17,16 @@ class ArticlesConfig(AppConfig):
         from pagecache.signals import watch
 
         from . import surrogates
-        from .models import Article, ArticleOrganisation, ArticleTopic, Author, Organisation, Section, Topic
+        from .models import (
+            Article,
+            ArticleOrganisation,
+            ArticleTopic,
+            Author,
+            Correction,
+            Organisation,
+            Section,
+            Topic,
+        )
 
         def article_change(before, after):
             return surrogates.article_change(before, after, horizon=settings.PAGE_CACHE_EDGE_SECONDS)
@@ -30,6 +39,7 @@ class ArticlesConfig(AppConfig):
                 Topic: surrogates.object_change,
                 Author: surrogates.object_change,
                 Image: surrogates.image_change,
+                Correction: surrogates.correction_change,
                 ArticleTopic: surrogates.link_row_change,
                 ArticleOrganisation: surrogates.link_row_change,
             },

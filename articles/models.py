@@ -542,6 +542,65 @@ class Article(models.Model):
             return self.get_absolute_url()
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Notes of published articles only (the one rule, across the join), newest first."""
+        return self.filter(published_q(prefix="article__")).order_by("-created_at", "-pk")
+
+
+class Correction(models.Model):
+    """A dated note appended to a published article: a correction (something was wrong)
+    or an update (something new). Kept in order under the story and never edited away:
+    the newsroom adds them and cannot change or delete one (newsroom/admin.py)."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("article")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(
+        _("note"),
+        max_length=2000,
+        help_text=_(
+            "Plain text in the article's language: what was wrong and what is right, or what is new."
+        ),
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:60]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A correction is never edited: append a new one.")
+        super().save(*args, **kwargs)
+        # The article has changed for readers: its modified date (JSON-LD, feeds, sitemap).
+        Article.objects.filter(pk=self.article_id).update(updated_at=self.created_at)
+
+    @property
+    def language_tag(self):
+        return self.article.language_tag
+
+
 @receiver(post_save, sender="images.Image")
 @receiver(post_delete, sender="images.Image")
 def rerender_bodies_placing_image(sender, instance, **kwargs):

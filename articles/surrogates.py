@@ -30,6 +30,8 @@ SEARCH = "search"
 SECTIONS = "sections"
 TOPICS = "topics"
 ORGANISATIONS = "organisations"
+# The corrections page and feed (reader: /corrections/).
+CORRECTIONS = "corrections"
 
 # Fields whose change moves an article between lists or reorders them: any of them changed
 # on a public article purges the lists of before and after, not only its own key.
@@ -206,6 +208,15 @@ def scheduled_changes(horizon):
     for article in Article.objects.expiring().filter(expires_at__lte=until)[:200]:
         changes.append((article.expires_at.timestamp(), sorted(placement_keys(article))))
     return changes
+
+
+def correction_change(before, after):
+    """A correction or update appended to a public article: its page, the feeds showing it
+    as updated, and the corrections page."""
+    correction = after if after is not None else before
+    if not correction.article.is_published:
+        return set()
+    return {article_key(correction.article_id), LATEST, CORRECTIONS}
 
 
 _PREFIXES = {"article": "a", "section": "s", "topic": "t", "organisation": "o", "author": "u"}

@@ -32,9 +32,9 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -43,7 +43,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles.models import Article, Author, Organisation, Section, Topic
+from articles.models import Article, Author, Correction, Organisation, Section, Topic
 from articles.querysets import published_article_count
 from images.widgets import HeroImageWidget
 
@@ -244,6 +244,8 @@ class ArticleAdmin(VersionAdmin):
         if obj is not None:
             # The editor's note that sent it back, for the writer (and everyone) to see.
             context["send_back"] = StatusChange.objects.latest_send_back(obj)
+            context["corrections"] = list(obj.corrections.all())
+            context["may_correct"] = obj.status == Article.Status.PUBLISHED and may_publish(request)
         context.update(extra_context or {})
         return super().change_view(request, object_id, form_url, context)
 
@@ -475,3 +477,48 @@ class AuthorAdmin(PublishedCountMixin, admin.ModelAdmin):
             # Bylines belong to newsroom accounts.
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True).order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Corrections and updates: editors append one to a published article (from its form's
+    "Append a correction or update" link); nobody changes or deletes one, so a note is
+    never edited away. The list is the newsroom's record of them all."""
+
+    list_display = ("created_at", "kind", "article", "note", "created_by")
+    list_filter = ("kind",)
+    list_select_related = ("article", "created_by")
+    search_fields = ("note", "article__title")
+    fields = ("article", "kind", "note")
+    autocomplete_fields = ("article",)
+    date_hierarchy = "created_at"
+
+    def has_module_permission(self, request):
+        return may_publish(request)
+
+    def has_view_permission(self, request, obj=None):
+        return may_publish(request)
+
+    def has_add_permission(self, request):
+        return may_publish(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            # Published articles only (scheduled ones too: an update may wait for them).
+            kwargs["queryset"] = Article.objects.filter(status=Article.Status.PUBLISHED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Back to the article, where the note now shows.
+        self.message_user(request, _("The note is added under the story."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.article_id]))
