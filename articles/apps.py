@@ -10,14 +10,23 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # What readers see, for the page cache and the edge (pagecache/): each change purges
         # the surrogate keys it affects (surrogates.py), and a scheduled article's time
-        # coming refreshes the pages it enters.
+        # coming refreshes the pages it enters, an expiry time the pages it leaves.
         from django.conf import settings
 
         from images.models import Image
         from pagecache.signals import watch
 
         from . import surrogates
-        from .models import Article, ArticleOrganisation, ArticleTopic, Author, Organisation, Section, Topic
+        from .models import (
+            Article,
+            ArticleOrganisation,
+            ArticleTopic,
+            Author,
+            Correction,
+            Organisation,
+            Section,
+            Topic,
+        )
 
         def article_change(before, after):
             return surrogates.article_change(before, after, horizon=settings.PAGE_CACHE_EDGE_SECONDS)
@@ -30,6 +39,7 @@ class ArticlesConfig(AppConfig):
                 Topic: surrogates.object_change,
                 Author: surrogates.object_change,
                 Image: surrogates.image_change,
+                Correction: surrogates.correction_change,
                 ArticleTopic: surrogates.link_row_change,
                 ArticleOrganisation: surrogates.link_row_change,
             },
@@ -38,6 +48,6 @@ class ArticlesConfig(AppConfig):
                 ArticleOrganisation: surrogates.m2m_change,
                 Article.authors.through: surrogates.m2m_change,
             },
-            next_scheduled_change=Article.objects.next_publication_time,
+            next_scheduled_change=Article.objects.next_visibility_change,
             scheduled_changes=surrogates.scheduled_changes,
         )

@@ -323,12 +323,20 @@ class Article(models.Model):
         manager=NormalisingTaggableManager,
     )
     authors = models.ManyToManyField(Author, related_name="articles", blank=True, verbose_name=_("authors"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # When the status last changed (newsroom/workflow.py): the review queue's order.
+    status_changed_at = models.DateTimeField(_("status since"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(
         _("publication time"),
         null=True,
         blank=True,
         help_text=_("A future time schedules the article: it becomes public then."),
+    )
+    expires_at = models.DateTimeField(
+        _("expiry time"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the article leaves every public page, feed and search at this time."),
     )
     featured = models.BooleanField(_("featured"), default=False)
     # From the image library (images/): its alt text, caption, credit and focal point go with it.
@@ -375,7 +383,7 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(published_at__isnull=False),
+                condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_time",
             ),
             models.CheckConstraint(condition=~Q(translation=F("pk")), name="article_not_its_own_translation"),
@@ -439,10 +447,20 @@ class Article(models.Model):
     @property
     def is_published(self):
         """The publication rule for one article: the same as ArticleQuerySet.published()."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    @property
+    def is_expired(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.expires_at is not None
+            and self.expires_at <= timezone.now()
         )
 
     @property
@@ -456,6 +474,8 @@ class Article(models.Model):
     def clean(self):
         super().clean()
         self._check_image_references()
+        if self.expires_at and self.published_at and self.expires_at <= self.published_at:
+            raise ValidationError({"expires_at": _("The expiry time must come after the publication time.")})
         other = self.translation
         if other is None:
             return
@@ -520,6 +540,65 @@ class Article(models.Model):
         canonical address."""
         with translation.override(language):
             return self.get_absolute_url()
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Notes of published articles only (the one rule, across the join), newest first."""
+        return self.filter(published_q(prefix="article__")).order_by("-created_at", "-pk")
+
+
+class Correction(models.Model):
+    """A dated note appended to a published article: a correction (something was wrong)
+    or an update (something new). Kept in order under the story and never edited away:
+    the newsroom adds them and cannot change or delete one (newsroom/admin.py)."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("article")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(
+        _("note"),
+        max_length=2000,
+        help_text=_(
+            "Plain text in the article's language: what was wrong and what is right, or what is new."
+        ),
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:60]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A correction is never edited: append a new one.")
+        super().save(*args, **kwargs)
+        # The article has changed for readers: its modified date (JSON-LD, feeds, sitemap).
+        Article.objects.filter(pk=self.article_id).update(updated_at=self.created_at)
+
+    @property
+    def language_tag(self):
+        return self.article.language_tag
 
 
 @receiver(post_save, sender="images.Image")

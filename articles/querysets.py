@@ -19,14 +19,21 @@ class Status(models.TextChoices):
     """Article.Status: where an article stands in the newsroom."""
 
     DRAFT = "draft", _("Draft")
+    # Submitted by its writer; an editor publishes, schedules or sends it back.
+    REVIEW = "review", _("In review")
     PUBLISHED = "published", _("Published")
+    # Taken down after publication (its address is gone; the newsroom keeps it).
+    UNPUBLISHED = "unpublished", _("Unpublished")
 
 
 def published_q(prefix="", at=None):
-    """The publication rule as a Q object: published, and published_at not in the future
-    (at `at`, default now). `prefix` applies it across a join ("articles__" from a tag)."""
+    """The publication rule as a Q object: published, published_at not in the future and
+    expires_at (if any) not yet come (at `at`, default now). `prefix` applies it across a
+    join ("articles__" from a tag)."""
     now = at or timezone.now()
-    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": now})
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": now}) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
+    )
 
 
 def story_key(prefix=""):
@@ -87,7 +94,7 @@ class TagQuerySet(models.QuerySet):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
-        """The one publication rule: published, and published_at not in the future."""
+        """The one publication rule: published, published_at not in the future, not expired."""
         return self.filter(published_q(at=at))
 
     def scheduled(self):
@@ -98,6 +105,24 @@ class ArticleQuerySet(models.QuerySet):
         """When the next scheduled article becomes public (None if none is scheduled): the
         page cache keeps nothing beyond it (pagecache/generation.py)."""
         return self.scheduled().values_list("published_at", flat=True).first()
+
+    def expiring(self):
+        """Public articles with an expiry time, soonest first: they leave at expires_at."""
+        return self.published().filter(expires_at__isnull=False).order_by("expires_at")
+
+    def next_visibility_change(self):
+        """When readers' pages next change by the clock alone (None if never): the next
+        scheduled publication or expiry. The page cache keeps nothing beyond it."""
+        times = [
+            self.next_publication_time(),
+            self.expiring().values_list("expires_at", flat=True).first(),
+        ]
+        times = [when for when in times if when is not None]
+        return min(times) if times else None
+
+    def in_review(self):
+        """The editors' review queue: submitted articles, the longest waiting first."""
+        return self.filter(status=Status.REVIEW).order_by("status_changed_at", "pk")
 
     def about(self, obj):
         """The articles of a section, an organisation or a topic (`obj`): one lookup for

@@ -30,6 +30,8 @@ SEARCH = "search"
 SECTIONS = "sections"
 TOPICS = "topics"
 ORGANISATIONS = "organisations"
+# The corrections page and feed (reader: /corrections/).
+CORRECTIONS = "corrections"
 
 # Fields whose change moves an article between lists or reorders them: any of them changed
 # on a public article purges the lists of before and after, not only its own key.
@@ -194,15 +196,27 @@ def image_change(before, after):
 
 
 def scheduled_changes(horizon):
-    """[(POSIX time, keys)] of scheduled articles becoming public within `horizon` seconds:
-    a page carrying any of those keys is cached at the edge no longer than until then."""
+    """[(POSIX time, keys)] of scheduled articles becoming public, and of public articles
+    expiring, within `horizon` seconds: a page carrying any of those keys is cached at the
+    edge no longer than until then."""
     from .models import Article
 
     until = timezone.now() + timedelta(seconds=horizon)
     changes = []
     for article in Article.objects.scheduled().filter(published_at__lte=until)[:200]:
         changes.append((article.published_at.timestamp(), sorted(placement_keys(article))))
+    for article in Article.objects.expiring().filter(expires_at__lte=until)[:200]:
+        changes.append((article.expires_at.timestamp(), sorted(placement_keys(article))))
     return changes
+
+
+def correction_change(before, after):
+    """A correction or update appended to a public article: its page, the feeds showing it
+    as updated, and the corrections page."""
+    correction = after if after is not None else before
+    if not correction.article.is_published:
+        return set()
+    return {article_key(correction.article_id), LATEST, CORRECTIONS}
 
 
 _PREFIXES = {"article": "a", "section": "s", "topic": "t", "organisation": "o", "author": "u"}

@@ -4,9 +4,13 @@ Roles (groups from articles/roles.py) are enforced on the server, on every admin
 rules in permissions.py:
 - Editors (permission `articles.publish_article`) see, edit, publish and schedule every article.
 - Writers see only the articles they created (`Article.created_by`), edit them while they are
-  drafts, and can never set the status, publication time or "featured": those fields are
-  read-only for them, the publish actions are not theirs, and save_model refuses anything
-  but a draft from them. Ownership filters `get_queryset`, which Django's changelist, change,
+  drafts or in review, submit them for review and take them back, and can never set the
+  publication or expiry time or "featured": those fields are read-only for them (posted
+  anyway, the form refuses them), the publish actions are not theirs, and save_model refuses
+  anything but a draft or an article in review from them.
+
+Workflow: every change of status (form, actions, history restore) is checked and recorded
+by workflow.py; the review queue is the list filtered to "in review", oldest first. Ownership filters `get_queryset`, which Django's changelist, change,
   history, delete, actions and autocomplete views all start from; the object-level
   `has_*_permission` methods say the same for one article.
 
@@ -26,11 +30,12 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -38,13 +43,14 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles.models import Article, Author, Organisation, Section, Topic
+from articles.models import Article, Author, Correction, Organisation, Section, Topic
 from articles.querysets import published_article_count
 from images.widgets import HeroImageWidget
 
+from . import workflow
 from .forms import ArticleAdminForm
 from .history import ensure_baseline_revision
-from .models import ArticleAutosave
+from .models import ArticleAutosave, StatusChange
 from .permissions import may_change, may_create_organisations, may_publish, may_view, visible_articles
 from .writing import AutosaveView, PreviewView
 
@@ -86,7 +92,9 @@ class ArticleAdmin(VersionAdmin):
     # asks the preview endpoint for it), and an empty slug is made from the title on save.
     autocomplete_fields = ("section", "authors", "translation")
     readonly_fields = ("created_by", "created_at", "updated_at")
-    publication_fields = ("status", "published_at", "featured")
+    publication_fields = ("status", "workflow_note", "published_at", "expires_at", "featured")
+    # Read-only for writers: the status and the note are theirs too, within the workflow.
+    editors_fields = ("published_at", "expires_at", "featured")
     actions = ("publish_selected", "unpublish_selected")
     save_on_top = True
     history_latest_first = True
@@ -120,8 +128,14 @@ class ArticleAdmin(VersionAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
         if not may_publish(request):
-            readonly += self.publication_fields
+            readonly += self.editors_fields
         return readonly
+
+    def get_ordering(self, request):
+        # The review queue (the list filtered to "in review"): the longest waiting first.
+        if request.GET.get("status__exact") == Article.Status.REVIEW and not request.GET.get("o"):
+            return ("status_changed_at", "pk")
+        return super().get_ordering(request)
 
     # --- the writing screen's endpoints (writing.py) -------------------------------------
 
@@ -144,11 +158,12 @@ class ArticleAdmin(VersionAdmin):
             tags = [name for name in tags if not name.startswith("new_")]
         elif not may_create_organisations(request):
             tags.remove("new_organisations")
+        publication = [name for name in self.publication_fields if editable or name != "workflow_note"]
         return [
             (None, {"fields": ["title", "slug", "standfirst", "body"]}),
             (_("Language and translation"), {"fields": ["language", "translation"]}),
             (_("Section, tags and bylines"), {"fields": tags}),
-            (_("Publication"), {"fields": list(self.publication_fields)}),
+            (_("Publication"), {"fields": publication}),
             (_("Hero image"), {"fields": ["hero"]}),
             (
                 _("Record"),
@@ -163,6 +178,8 @@ class ArticleAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.may_create_organisations = may_create_organisations(request)
+        form.request = request
+        form.refused_fields = () if may_publish(request) else self.editors_fields
         return form
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -208,6 +225,8 @@ class ArticleAdmin(VersionAdmin):
             # translation link (not in revisions) stays the current one.
             obj.version = before_revert
             obj.translation_id = request._article_translation_before_revert
+            # The workflow checks the move from the real current status (ArticleAdminForm).
+            obj.status_before_revert = request._article_status_before_revert
         elif (
             request.method == "POST"
             and transaction.get_connection(router.db_for_write(Article)).in_atomic_block
@@ -217,29 +236,66 @@ class ArticleAdmin(VersionAdmin):
         return obj
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
         if request.method == "POST":
-            obj = self.get_object(request, unquote(object_id))
             if obj is not None and self.has_change_permission(request, obj):
                 ensure_baseline_revision(obj)
-        return super().change_view(request, object_id, form_url, extra_context)
+        context = {}
+        if obj is not None:
+            # The editor's note that sent it back, for the writer (and everyone) to see.
+            context["send_back"] = StatusChange.objects.latest_send_back(obj)
+            context["corrections"] = list(obj.corrections.all())
+            context["may_correct"] = obj.status == Article.Status.PUBLISHED and may_publish(request)
+        context.update(extra_context or {})
+        return super().change_view(request, object_id, form_url, context)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        if not may_publish(request) and obj.status != Article.Status.DRAFT:
-            # The publication fields are read-only for writers; this also stops a writer
-            # restoring a published version of their article.
+        if not may_publish(request) and obj.status not in (Article.Status.DRAFT, Article.Status.REVIEW):
+            # The form refuses it (workflow.py); this backstop also stops anything else
+            # saving a published article from a writer.
             raise PermissionDenied
+        transition = getattr(form, "transition", None)
+        if transition is not None:
+            obj.status_changed_at = timezone.now()
         super().save_model(request, obj, form, change)
+        if transition is not None:
+            source = form.transition_source
+            note = form.cleaned_data.get("workflow_note", "")
+            request._article_status_change = workflow.record(obj, transition, source, request.user, note)
+            if obj.is_scheduled:
+                self.message_user(request, workflow.schedule_message(obj), messages.SUCCESS)
         # The text is saved: the copy kept while it was being written is not needed any more.
         ArticleAutosave.objects.of(request.user, obj.pk if change else None).delete()
+
+    def _comment_status_change(self, request):
+        """The revision's comment names the change of status and its note (history)."""
+        change = getattr(request, "_article_status_change", None)
+        if change is not None and reversion.is_active():
+            words = f"{change.label}." + (f" {change.note}" if change.note else "")
+            reversion.set_comment(f"{reversion.get_comment()}\n{words}".strip())
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._comment_status_change(request)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._comment_status_change(request)
+        return entry
 
     # --- the list -----------------------------------------------------------------------
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
         if obj.is_scheduled:
-            return _("Scheduled")
+            return format_html("{} {}", _("Scheduled for"), workflow.moment_html(obj.published_at))
+        if obj.is_expired:
+            return _("Expired")
+        if obj.status == Article.Status.REVIEW and obj.status_changed_at:
+            return format_html("{} {}", _("In review since"), workflow.moment_html(obj.status_changed_at))
         return obj.get_status_display()
 
     @admin.display(description=_("authors"))
@@ -258,17 +314,32 @@ class ArticleAdmin(VersionAdmin):
         return admin.ModelAdmin.changelist_view(self, request, context)
 
     def _set_status(self, request, queryset, status, comment):
-        changed = 0
+        changed, refused = 0, []
         # defer(None): the list's queryset leaves the body out, a save needs it.
         for article in queryset.exclude(status=status).defer(None):
+            source = article.status
+            try:
+                transition = workflow.check(request, source, status)
+            except ValidationError:
+                refused.append(article.title)
+                continue
             ensure_baseline_revision(article)
             with reversion.create_revision():
                 article.status = status
+                article.status_changed_at = timezone.now()
                 article.save()
+                workflow.record(article, transition, source, request.user)
                 reversion.set_user(request.user)
                 reversion.set_comment(comment)
             self.log_change(request, article, [{"changed": {"fields": ["Status"]}}])
             changed += 1
+        if refused:
+            self.message_user(
+                request,
+                _("Not changed (the workflow does not allow it from their status): %(titles)s")
+                % {"titles": ", ".join(refused)},
+                messages.WARNING,
+            )
         return changed
 
     @admin.action(
@@ -283,9 +354,12 @@ class ArticleAdmin(VersionAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["publish"])
+    @admin.action(
+        description=_("Unpublish selected articles (taken down; the newsroom keeps them)"),
+        permissions=["publish"],
+    )
     def unpublish_selected(self, request, queryset):
-        changed = self._set_status(request, queryset, Article.Status.DRAFT, "Unpublished.")
+        changed = self._set_status(request, queryset, Article.Status.UNPUBLISHED, "Unpublished.")
         self.message_user(
             request,
             ngettext("%d article unpublished.", "%d articles unpublished.", changed) % changed,
@@ -300,7 +374,10 @@ class ArticleAdmin(VersionAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
-        context = {"can_restore": self.has_change_permission(request, obj)}
+        context = {
+            "can_restore": self.has_change_permission(request, obj),
+            "status_changes": StatusChange.objects.of(obj),
+        }
         context.update(extra_context or {})
         return super().history_view(request, object_id, context)
 
@@ -314,6 +391,7 @@ class ArticleAdmin(VersionAdmin):
             # reversion looks a version up by id and object id only; make it this article's.
             get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
             request._article_version_before_revert = obj.version
+            request._article_status_before_revert = obj.status
             request._article_translation_before_revert = obj.translation_id
             return super().revision_view(request, object_id, version_id, extra_context)
 
@@ -399,3 +477,48 @@ class AuthorAdmin(PublishedCountMixin, admin.ModelAdmin):
             # Bylines belong to newsroom accounts.
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True).order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Corrections and updates: editors append one to a published article (from its form's
+    "Append a correction or update" link); nobody changes or deletes one, so a note is
+    never edited away. The list is the newsroom's record of them all."""
+
+    list_display = ("created_at", "kind", "article", "note", "created_by")
+    list_filter = ("kind",)
+    list_select_related = ("article", "created_by")
+    search_fields = ("note", "article__title")
+    fields = ("article", "kind", "note")
+    autocomplete_fields = ("article",)
+    date_hierarchy = "created_at"
+
+    def has_module_permission(self, request):
+        return may_publish(request)
+
+    def has_view_permission(self, request, obj=None):
+        return may_publish(request)
+
+    def has_add_permission(self, request):
+        return may_publish(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            # Published articles only (scheduled ones too: an update may wait for them).
+            kwargs["queryset"] = Article.objects.filter(status=Article.Status.PUBLISHED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Back to the article, where the note now shows.
+        self.message_user(request, _("The note is added under the story."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.article_id]))

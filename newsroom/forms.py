@@ -15,6 +15,7 @@ from taggit.utils import parse_tags
 from articles.models import Article
 from core.text import normalise_tag_name, unicode_slugify
 
+from . import workflow
 from .widgets import MarkdownEditor
 
 
@@ -38,6 +39,21 @@ class ArticleAdminForm(forms.ModelForm):
 
     # ArticleAdmin drops this field for users who may not add organisations.
     may_create_organisations = True
+    # Set by ArticleAdmin.get_form: the request (whose role the workflow checks), and the
+    # fields this user may not set (read-only for them): posting one is refused, not dropped.
+    request = None
+    refused_fields = ()
+
+    workflow_note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
+        help_text=_(
+            "Goes with a change of status and stays on the article's history. Sending an "
+            "article back needs one: the writer sees it on the form."
+        ),
+    )
 
     new_topics = forms.CharField(
         label=_("New topics"),
@@ -79,6 +95,24 @@ class ArticleAdminForm(forms.ModelForm):
         if "expected_version" in self.fields:
             self.fields["expected_version"].initial = self.instance.version
         self._set_up_writing_screen()
+        self._set_up_workflow()
+
+    def status_before(self):
+        """The status the article has now (before a history restore, the current one)."""
+        if self.instance._state.adding:
+            return Article.Status.DRAFT
+        return getattr(self.instance, "status_before_revert", None) or self.instance.status
+
+    def _set_up_workflow(self):
+        """The status menu offers only the moves this user may make (newsroom/workflow.py)."""
+        status = self.fields.get("status")
+        if status is None or self.request is None:
+            return
+        allowed = workflow.targets(self.request, self.status_before())
+        # Left out of a POST (a script written before the workflow), the status stays.
+        status.required = False
+        status.widget.choices = [(value, label) for value, label in status.choices if value in allowed]
+        status.help_text = _("Writers submit a draft for review; editors publish, schedule or send it back.")
 
     def _set_up_writing_screen(self):
         """The editor's endpoints (newsroom/writing.py), and the slug: left empty it is made
@@ -109,6 +143,9 @@ class ArticleAdminForm(forms.ModelForm):
             ):
                 slug.widget.attrs["data-follows-title"] = "true"
 
+    def clean_status(self):
+        return self.cleaned_data.get("status") or self.status_before()
+
     def clean_slug(self):
         slug = self.cleaned_data.get("slug")
         if slug:
@@ -124,6 +161,8 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         self._check_version()
+        self._check_refused_fields()
+        self._check_transition(cleaned_data)
         if (
             "published_at" in self.fields
             and cleaned_data.get("status") == Article.Status.PUBLISHED
@@ -145,6 +184,41 @@ class ArticleAdminForm(forms.ModelForm):
                     name for name in new_names if name.casefold() not in chosen_names
                 ]
         return cleaned_data
+
+    def _check_refused_fields(self):
+        """A field read-only for this user that came in the POST anyway (a forged form)."""
+        posted = [
+            name
+            for name in self.refused_fields
+            if any(key == name or key.startswith(f"{name}_") for key in self.data)
+        ]
+        if posted:
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _("You may not set %(fields)s: only an editor may. Nothing has been saved."),
+                    code="refused_field",
+                    params={"fields": ", ".join(posted)},
+                ),
+            )
+
+    def _check_transition(self, cleaned_data):
+        """The change of status, if any, checked against the workflow for this user; the
+        transition is kept for ArticleAdmin.save_model to record."""
+        self.transition = None
+        # Read now: the instance takes the form's values once cleaned.
+        self.transition_source = self.status_before()
+        if self.request is None or "status" not in cleaned_data:
+            return
+        try:
+            self.transition = workflow.check(
+                self.request,
+                self.transition_source,
+                cleaned_data["status"],
+                cleaned_data.get("workflow_note", ""),
+            )
+        except forms.ValidationError as error:
+            self.add_error("workflow_note" if error.code == "note_required" else "status", error)
 
     def _check_version(self):
         """Refuse the save if someone saved the article after this form was opened.

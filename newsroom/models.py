@@ -83,3 +83,52 @@ class ArticleAutosave(models.Model):
 
     def text(self):
         return {name: getattr(self, name) for name in AUTOSAVED_FIELDS}
+
+
+class StatusChangeQuerySet(models.QuerySet):
+    def of(self, article):
+        return self.filter(article=article).select_related("user").order_by("at", "pk")
+
+    def latest_send_back(self, article):
+        """The editor's note that sent the article back, if that is the last thing that
+        happened to it (the writer sees it on the form until they submit again)."""
+        last = self.filter(article=article).order_by("-at", "-pk").first()
+        return last if last is not None and last.transition == "send_back" else None
+
+
+class StatusChange(models.Model):
+    """One move of an article through the workflow (newsroom/workflow.py): who, when, from
+    what to what, and the note that went with it. Shown on the article's history."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("article")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    transition = models.CharField(_("transition"), max_length=20)
+    source = models.CharField(_("from"), max_length=20)
+    target = models.CharField(_("to"), max_length=20)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = StatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.article_id}: {self.source} → {self.target}"
+
+    @property
+    def label(self):
+        from .workflow import TRANSITIONS
+
+        found = TRANSITIONS.get(self.transition)
+        return found.label if found else self.transition

@@ -1,5 +1,5 @@
 """Who may do what in the newsroom. Writers (articles/roles.py) see and change only the
-articles they created, and only while they are drafts; Editors (the publish permission)
+articles they created, and only while they are drafts or in review; Editors (the publish permission)
 see, change, publish and schedule every article. ArticleAdmin (admin.py) applies these on
 every admin URL; the readers' site applies the same rule for previews
 (ArticleQuerySet.visible_to)."""
@@ -22,9 +22,12 @@ def owns(request, article):
 
 
 def may_change(request, article):
-    """Editors change any article; a writer their own draft only: once published, it is
-    the editors' to change (or delete)."""
-    return may_publish(request) or (owns(request, article) and article.status == Article.Status.DRAFT)
+    """Editors change any article; a writer their own draft, or their own article while it
+    waits in review (to take it back): once published, it is the editors' to change (or
+    delete)."""
+    return may_publish(request) or (
+        owns(request, article) and article.status in (Article.Status.DRAFT, Article.Status.REVIEW)
+    )
 
 
 def may_view(request, article):

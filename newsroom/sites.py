@@ -16,6 +16,17 @@ class NewsroomAdminSite(admin.AdminSite):
     site_title = _("HKAI newsroom")
     index_title = _("Articles, sections and tags")
 
+    def each_context(self, request):
+        """Every admin page: the editors' review queue and how many articles wait in it
+        (templates/admin/base_site.html shows it in the navigation)."""
+        from articles.models import Article
+        from articles.roles import PUBLISH_PERMISSION
+
+        context = super().each_context(request)
+        if request.user.is_active and request.user.is_staff and request.user.has_perm(PUBLISH_PERMISSION):
+            context["review_queue_count"] = Article.objects.in_review().count()
+        return context
+
     def get_urls(self):
         urls = [u for u in super().get_urls() if getattr(u, "name", None) != "view_on_site"]
         return [

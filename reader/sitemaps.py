@@ -72,6 +72,7 @@ class ArticleSitemap(BilingualSitemap):
                 "translation__language",
                 "translation__status",
                 "translation__published_at",
+                "translation__expires_at",
             )
             .order_by("-published_at", "-id")
         )

@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, Organisation, Section, Topic
+from pagecache.tests.helpers import page_cache  # noqa: F401  (a fixture)
 
 from .page_checks import EXPLICIT_PUBLIC_PATHS, crawl, list_urls, object_urls, response_text, try_reverse
 
@@ -241,3 +242,75 @@ def test_a_staff_preview_is_never_served_to_readers(newsroom, editor):
     assert reader.get(draft.get_absolute_url()).status_code == 404
     for url in list_urls():
         assert leaks_in(response_text(reader.get(url)), all_markers(newsroom)) == [], url
+
+
+# ---------------------------------------------------------------- expired articles
+
+
+@pytest.fixture
+def newsroom_with_expired(newsroom, make_article, section):
+    """The newsroom above plus 3 articles that were published and have expired: they must
+    leak exactly as little as drafts and scheduled ones."""
+    for n in range(3):
+        markers = HiddenArticle("expired", n)
+        article = make_article(
+            title=f"{markers.title} harbour plan",
+            slug=markers.slug,
+            standfirst=f"The {markers.standfirst} standfirst.",
+            body=f"Secret body with {markers.body} inside.",
+            featured=True,
+            section=section,
+            topics=["fintech", "public topic 1", markers.topic],
+            organisations=["HKSTP", markers.organisation],
+            published_at=timezone.now() - timedelta(days=3),
+            expires_at=timezone.now() - timedelta(minutes=n + 1),
+        )
+        newsroom["hidden"].append((article, markers))
+    return newsroom
+
+
+def test_expired_articles_leak_nowhere(client, newsroom_with_expired):
+    """Pages reachable from home, directories, tag pages, search, feeds (those pages announce
+    too), sitemap and robots.txt: the crawls above, with expired articles hidden as well."""
+    test_hidden_articles_are_not_public(client, newsroom_with_expired)
+    test_no_marker_on_any_page_reachable_from_home(client, newsroom_with_expired)
+    test_no_marker_in_directories_tag_pages_articles_and_search(client, newsroom_with_expired)
+    test_feeds_announced_by_pages_leak_nothing(client, newsroom_with_expired)
+    for path in EXPLICIT_PUBLIC_PATHS:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert leaks_in(response_text(response), all_markers(newsroom_with_expired)) == [], path
+
+
+def test_an_article_leaves_every_output_at_its_expiry_time_with_no_cron(
+    page_cache,  # noqa: F811  (the fixture, over each cache backend)
+    client,
+    make_article,
+    commit,
+):
+    """With the page cache on: shown until its expiry time, then gone from its page, the
+    lists, feeds and sitemap, with nothing run in between (the cache turns by itself)."""
+    from unittest import mock
+
+    expires = timezone.now() + timedelta(hours=1)
+    with commit():
+        make_article(title="Another story")
+        article = make_article(
+            title="zqxleavingtitle story",
+            slug="zqxleavingslug",
+            topics=["zqxleavingtopic"],
+            organisations=["zqxleavingorg"],
+            expires_at=expires,
+        )
+    urls = [article.get_absolute_url(), *list_urls(), "/feeds/latest/", "/sitemap.xml"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if "search" not in url:
+            assert "zqxleaving" in response_text(response), url
+    with mock.patch("django.utils.timezone.now", return_value=expires + timedelta(seconds=1)):
+        assert client.get(article.get_absolute_url()).status_code == 404
+        for url in urls[1:]:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "zqxleaving" not in response_text(response), url

@@ -66,3 +66,34 @@ class TestListsShowEachStoryOnce:
             assert bilingual["en" if expected == "zh" else "zh"].pk not in pks
             assert {bilingual["en_only"].pk, bilingual["zh_only"].pk, bilingual["en_draft_zh"].pk} <= pks
             assert bilingual["draft_zh"].pk not in pks
+
+
+@pytest.mark.django_db
+class TestExpiry:
+    def test_an_expired_article_is_not_published_anywhere_by_the_one_rule(self, make_article, topic):
+        now = timezone.now()
+        live = make_article(title="Live", expires_at=now + timedelta(hours=1), topics=[topic])
+        gone = make_article(title="Gone", expires_at=now - timedelta(seconds=1), topics=["only gone"])
+        assert list(Article.objects.published()) == [live]
+        assert live.is_published and not live.is_expired
+        assert not gone.is_published and gone.is_expired
+        assert list(Article.objects.published(at=now + timedelta(hours=2))) == []
+        # Across a join too: the tag only the expired article carries is not public.
+        assert list(Topic.objects.public()) == [topic]
+
+    def test_the_next_visibility_change_is_the_soonest_publication_or_expiry(self, make_article):
+        now = timezone.now()
+        assert Article.objects.next_visibility_change() is None
+        make_article(published_at=now + timedelta(hours=3))
+        assert Article.objects.next_visibility_change() == now + timedelta(hours=3)
+        make_article(expires_at=now + timedelta(hours=1))
+        assert Article.objects.next_visibility_change() == now + timedelta(hours=1)
+
+    def test_an_expiry_before_the_publication_time_is_refused(self, make_article):
+        from django.core.exceptions import ValidationError
+
+        article = make_article()
+        article.expires_at = article.published_at - timedelta(minutes=1)
+        with pytest.raises(ValidationError) as error:
+            article.full_clean()
+        assert "expires_at" in error.value.message_dict

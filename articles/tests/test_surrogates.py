@@ -147,3 +147,15 @@ class TestLibraryImages:
         with commit():
             make_image("Unused", size=(320, 180))
         assert purges == []
+
+
+@pytest.mark.django_db
+def test_an_expiry_within_the_horizon_is_a_scheduled_change(make_article):
+    from articles.surrogates import scheduled_changes
+
+    expires = timezone.now() + timedelta(minutes=5)
+    article = make_article(expires_at=expires)
+    make_article(expires_at=timezone.now() + timedelta(days=5))  # beyond the horizon
+    changes = scheduled_changes(horizon=600)
+    assert [when for when, _keys in changes] == [expires.timestamp()]
+    assert f"a{article.pk}" in changes[0][1] and "latest" in changes[0][1]

@@ -117,8 +117,9 @@ def test_article_changelist_shows_the_columns_in_few_queries(
     client = logged_in(client, editor)
     client.get(admin_url("changelist"))  # warm the session and content types
     # Session, user, 2 permission lookups, 3 filter choice lists, 2 counts, the page,
-    # its authors, 2 for the date hierarchy: whatever the number of rows.
-    with django_assert_max_num_queries(13) as captured:
+    # its authors, 2 for the date hierarchy, the review queue's count in the navigation:
+    # whatever the number of rows.
+    with django_assert_max_num_queries(14) as captured:
         response = client.get(admin_url("changelist"))
     page_query = next(q["sql"] for q in captured.captured_queries if '"title"' in q["sql"])
     assert '"body"' not in page_query  # bodies are not loaded for the list
@@ -151,12 +152,14 @@ class TestWriterCannotPublish:
     def test_add_form_has_the_publication_fields_read_only(self, client, writer):
         response = logged_in(client, writer).get(admin_url("add"))
         form = response.context["adminform"].form
-        assert "status" not in form.fields
+        # The status is theirs within the workflow: a draft, or submitted for review.
+        assert [value for value, _label in form.fields["status"].widget.choices] == ["draft", "review"]
         assert "published_at" not in form.fields
+        assert "expires_at" not in form.fields
         assert "featured" not in form.fields
         assert form.initial["authors"] == [writer.author.pk]
 
-    def test_posting_status_and_time_on_add_saves_a_draft(self, client, writer, section):
+    def test_posting_status_and_time_on_add_is_refused(self, client, writer, section):
         response = logged_in(client, writer).post(
             admin_url("add"),
             add_post(
@@ -168,22 +171,35 @@ class TestWriterCannotPublish:
                 authors=[str(writer.author.pk)],
             ),
         )
-        assert response.status_code == 302
-        article = Article.objects.get(slug="cyberport-ai-lab")
-        assert article.status == Article.Status.DRAFT
-        assert article.published_at is None and not article.featured
-        assert article.created_by == writer
-        assert list(article.authors.all()) == [writer.author]
+        assert response.status_code == 200  # the form again, with the refusal, never "added"
+        errors = response.context["adminform"].form.errors
+        assert "Only an editor may publish" in str(errors["status"])
+        assert "published_at, featured" in str(errors["__all__"])
+        assert not Article.objects.filter(slug="cyberport-ai-lab").exists()
 
-    def test_posting_status_on_own_draft_keeps_it_a_draft(self, client, writer, own_draft):
+    def test_posting_status_on_own_draft_is_refused(self, client, writer, own_draft):
         client = logged_in(client, writer)
         form = client.get(admin_url("change", own_draft.pk))
         data = form_data(form, title="Renamed", status="published")
+        response = client.post(admin_url("change", own_draft.pk), data)
+        assert response.status_code == 200
+        assert "Only an editor may publish" in response.content.decode()
+        data = form_data(form, title="Renamed")
         data.update(published_at_0="2024-01-01", published_at_1="10:00:00")
+        response = client.post(admin_url("change", own_draft.pk), data)
+        assert response.status_code == 200
+        assert "You may not set published_at" in response.content.decode()
+        own_draft.refresh_from_db()
+        assert own_draft.title != "Renamed"
+        assert own_draft.status == Article.Status.DRAFT and own_draft.published_at is None
+
+    def test_leaving_the_status_out_keeps_it(self, client, writer, own_draft):
+        client = logged_in(client, writer)
+        data = form_data(client.get(admin_url("change", own_draft.pk)), title="Renamed")
+        del data["status"]
         assert client.post(admin_url("change", own_draft.pk), data).status_code == 302
         own_draft.refresh_from_db()
-        assert own_draft.title == "Renamed"
-        assert own_draft.status == Article.Status.DRAFT and own_draft.published_at is None
+        assert own_draft.title == "Renamed" and own_draft.status == Article.Status.DRAFT
 
     def test_bulk_publish_is_not_offered_and_is_refused(self, client, writer, own_draft):
         client = logged_in(client, writer)

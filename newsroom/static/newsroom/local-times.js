@@ -100,7 +100,7 @@
   }
 
   function annotateTimes() {
-    document.querySelectorAll("#content time[datetime]").forEach(function (element) {
+    document.querySelectorAll("#content time[datetime], .messagelist time[datetime]").forEach(function (element) {
       var moment = new Date(element.getAttribute("datetime"));
       if (isNaN(moment.getTime()) || element.dataset.localTime) {
         return;
