@@ -38,3 +38,6 @@ if settings.MEDIA_URL.startswith("/"):
 
 # A database that cannot be reached answers 503, with an editor's posted text (errors.py).
 handler500 = "hkai_site.errors.server_error"
+
+# The public Content API (api/), unprefixed: one address for both languages' content.
+urlpatterns.insert(0, path("api/", include("api.urls")))
