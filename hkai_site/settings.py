@@ -387,7 +387,9 @@ INSTALLED_APPS += [
 # CORS for the API's GETs only, outermost so that 304s, 429s and cache hits carry it; the rate
 # limit before the page cache, so that cached answers count too.
 MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware"), "corsheaders.middleware.CorsMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("pagecache.middleware.PageCacheMiddleware"), "api.middleware.RateLimitMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("pagecache.middleware.PageCacheMiddleware"), "api.middleware.RateLimitMiddleware"
+)
 CORS_URLS_REGEX = r"^/api/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

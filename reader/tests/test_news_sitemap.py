@@ -5,12 +5,17 @@ from django.utils import timezone
 
 from articles.models import Article
 
-NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
 
 
 def test_the_news_sitemap_lists_the_last_two_days_with_their_language(client, make_article):
     recent = make_article(title="Fresh & new", published_at=timezone.now() - timedelta(hours=3))
-    chinese = make_article(title="新聞", slug="新聞", language="zh-hant", published_at=timezone.now() - timedelta(hours=5))
+    chinese = make_article(
+        title="新聞", slug="新聞", language="zh-hant", published_at=timezone.now() - timedelta(hours=5)
+    )
     make_article(title="Old", published_at=timezone.now() - timedelta(days=3))
     make_article(title="Draft", status=Article.Status.DRAFT)
     make_article(title="Scheduled", published_at=timezone.now() + timedelta(hours=1))
