@@ -6,3 +6,8 @@ class WebhooksConfig(AppConfig):
     name = "webhooks"
     verbose_name = _("Webhooks")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import events
+
+        events.connect()
