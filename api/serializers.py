@@ -14,9 +14,16 @@ def absolute(context, path):
     return request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
 
 
+def slug_field():
+    # Not a SlugField: its schema pattern (\w) means ASCII to most JSON Schema validators, and
+    # slugs may be Chinese ("香港ai").
+    return serializers.CharField(help_text="Its address: letters of any script, digits, hyphens.")
+
+
 class NamesMixin(serializers.Serializer):
     """A section's or tag's name in both languages (the Chinese one falls back to English)."""
 
+    slug = slug_field()
     name = serializers.CharField(help_text="The English name.")
     name_zh_hant = serializers.SerializerMethodField(help_text="The Traditional Chinese name.")
     url = serializers.SerializerMethodField(help_text="Its page on the site (English).")
@@ -49,10 +56,12 @@ class OrganisationSerializer(NamesMixin, serializers.ModelSerializer):
 
 
 class TagSerializer(NamesMixin, serializers.Serializer):
-    slug = serializers.CharField()
+    pass
 
 
 class AuthorSerializer(serializers.ModelSerializer):
+    slug = slug_field()
+
     class Meta:
         model = Author
         fields = ["slug", "name", "bio"]
@@ -90,7 +99,7 @@ class VersionSerializer(serializers.Serializer):
     """One language's version of a story: the article itself or its published translation."""
 
     id = serializers.IntegerField()
-    slug = serializers.CharField()
+    slug = slug_field()
     language = serializers.CharField()
     url = serializers.SerializerMethodField()
 
@@ -99,6 +108,7 @@ class VersionSerializer(serializers.Serializer):
 
 
 class ArticleSerializer(serializers.ModelSerializer):
+    slug = slug_field()
     language_tag = serializers.CharField(help_text='BCP 47: "en", "zh-Hant".')
     canonical_url = serializers.SerializerMethodField(help_text="Its page in its own language.")
     links = serializers.SerializerMethodField(

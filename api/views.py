@@ -4,9 +4,10 @@ and the pages' HTTP caching (each view names the surrogate keys of what it shows
 from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics
+from rest_framework import serializers as drf_serializers
 
 from articles import surrogates
 from articles.models import Article, Organisation, Section, Topic
@@ -42,6 +43,20 @@ ARTICLE_FILTERS = [
 ]
 
 
+ERROR = OpenApiResponse(
+    inline_serializer(
+        "Error",
+        {
+            "detail": drf_serializers.CharField(),
+            "errors": drf_serializers.DictField(child=drf_serializers.CharField(), required=False),
+        },
+    ),
+    description="What was wrong (`detail`), and for a bad parameter a message per parameter (`errors`).",
+)
+LIST_ERRORS = {400: ERROR, 429: ERROR}
+DETAIL_ERRORS = {404: ERROR, 429: ERROR}
+
+
 def articles():
     return Article.objects.published().for_listing().select_related("translation")
 
@@ -62,7 +77,11 @@ class KeyedListMixin:
         return page
 
 
-@extend_schema(parameters=ARTICLE_FILTERS, tags=["articles"])
+@extend_schema(
+    parameters=ARTICLE_FILTERS,
+    tags=["articles"],
+    responses={200: serializers.ArticleSerializer(many=True), **LIST_ERRORS},
+)
 class ArticleListView(KeyedListMixin, generics.ListAPIView):
     """Published articles, newest first, filtered as the site's search filters them."""
 
@@ -80,7 +99,7 @@ class ArticleListView(KeyedListMixin, generics.ListAPIView):
         )
 
 
-@extend_schema(tags=["articles"])
+@extend_schema(tags=["articles"], responses={200: serializers.ArticleSerializer, **DETAIL_ERRORS})
 class ArticleDetailView(generics.RetrieveAPIView):
     """One published article, by its slug or its id."""
 
@@ -109,7 +128,7 @@ class SlugDetailMixin:
         return obj
 
 
-@extend_schema(tags=["sections"])
+@extend_schema(tags=["sections"], responses={200: serializers.SectionSerializer(many=True), **LIST_ERRORS})
 class SectionListView(KeyedListMixin, generics.ListAPIView):
     """Every section, by slug."""
 
@@ -119,14 +138,14 @@ class SectionListView(KeyedListMixin, generics.ListAPIView):
     list_keys = (surrogates.SECTIONS,)
 
 
-@extend_schema(tags=["sections"])
+@extend_schema(tags=["sections"], responses={200: serializers.SectionSerializer, **DETAIL_ERRORS})
 class SectionDetailView(SlugDetailMixin, generics.RetrieveAPIView):
     serializer_class = serializers.SectionSerializer
     queryset = Section.objects.public()
     list_keys = (surrogates.SECTIONS,)
 
 
-@extend_schema(tags=["topics"])
+@extend_schema(tags=["topics"], responses={200: serializers.TopicSerializer(many=True), **LIST_ERRORS})
 class TopicListView(KeyedListMixin, generics.ListAPIView):
     """Topics that published articles carry, by slug."""
 
@@ -136,14 +155,16 @@ class TopicListView(KeyedListMixin, generics.ListAPIView):
     list_keys = (surrogates.TOPICS,)
 
 
-@extend_schema(tags=["topics"])
+@extend_schema(tags=["topics"], responses={200: serializers.TopicSerializer, **DETAIL_ERRORS})
 class TopicDetailView(SlugDetailMixin, generics.RetrieveAPIView):
     serializer_class = serializers.TopicSerializer
     queryset = Topic.objects.public()
     list_keys = (surrogates.TOPICS,)
 
 
-@extend_schema(tags=["organisations"])
+@extend_schema(
+    tags=["organisations"], responses={200: serializers.OrganisationSerializer(many=True), **LIST_ERRORS}
+)
 class OrganisationListView(KeyedListMixin, generics.ListAPIView):
     """Organisations that published articles carry, by slug."""
 
@@ -153,14 +174,14 @@ class OrganisationListView(KeyedListMixin, generics.ListAPIView):
     list_keys = (surrogates.ORGANISATIONS,)
 
 
-@extend_schema(tags=["organisations"])
+@extend_schema(tags=["organisations"], responses={200: serializers.OrganisationSerializer, **DETAIL_ERRORS})
 class OrganisationDetailView(SlugDetailMixin, generics.RetrieveAPIView):
     serializer_class = serializers.OrganisationSerializer
     queryset = Organisation.objects.public()
     list_keys = (surrogates.ORGANISATIONS,)
 
 
-@extend_schema(tags=["authors"])
+@extend_schema(tags=["authors"], responses={200: serializers.AuthorSerializer(many=True), **LIST_ERRORS})
 class AuthorListView(KeyedListMixin, generics.ListAPIView):
     """Authors with published articles, by slug."""
 
@@ -173,7 +194,7 @@ class AuthorListView(KeyedListMixin, generics.ListAPIView):
         return public_authors()
 
 
-@extend_schema(tags=["authors"])
+@extend_schema(tags=["authors"], responses={200: serializers.AuthorSerializer, **DETAIL_ERRORS})
 class AuthorDetailView(SlugDetailMixin, generics.RetrieveAPIView):
     serializer_class = serializers.AuthorSerializer
     list_keys = (surrogates.HOME,)

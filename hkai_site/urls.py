@@ -52,3 +52,5 @@ urlpatterns.append(
     )
 )
 urlpatterns.append(path("sitemap-index.xml", reader_views.SitemapIndexView.as_view(), name="sitemap_index"))
+# A malformed request to the API (a NUL in the address) is answered in JSON too.
+handler400 = "api.errors.bad_request"

@@ -92,12 +92,6 @@ class ArticleSitemap(BilingualSitemap):
     def lastmod(self, article):
         return article.updated_at
 
-    def get_urls(self, page=1, site=None, protocol=None):
-        urls = super().get_urls(page=page, site=site, protocol=protocol)
-        for url in urls:
-            url["news_language"] = news_language(url["item"].language)
-        return urls
-
 
 class _WithPublishedArticlesSitemap(BilingualSitemap):
     """Sections, organisations or topics that have published articles; lastmod is the

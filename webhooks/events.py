@@ -41,6 +41,13 @@ def identity(article):
     return {"id": article.pk, "slug": article.slug, "language": article.language}
 
 
+def forget_pending():
+    """Drop what the transactions under way gathered. For tests only: their transaction never
+    commits, so what a fixture saved before `with commit():` would otherwise be gathered with
+    the block's changes and flushed with the fixture's callbacks, which never run."""
+    _pending.clear()
+
+
 def _current(pk, using):
     """The change gathered for article `pk` in the current transaction, if still under way
     (a rolled-back transaction's callback is gone, and with it what it gathered)."""

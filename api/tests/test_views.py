@@ -154,7 +154,7 @@ def test_a_bad_filter_is_a_400_naming_it(client, newsroom, query, parameter):
     response = client.get(f"/api/v1/articles/?{query}")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    assert parameter in response.json()
+    assert parameter in response.json()["errors"] and parameter in response.json()["detail"]
     assert "private" in response["Cache-Control"]
 
 
