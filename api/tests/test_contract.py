@@ -5,8 +5,8 @@ suite stays quick; hypothesis' database is off so that runs repeat."""
 
 import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from articles.models import Article, Author
 
