@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.utils.urls import replace_query_param
 
 
 def page_size(request):
@@ -120,9 +120,6 @@ class KeysetPagination(BasePagination):
                 "schema": {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
             },
         ]
-
-    def first_page_url(self, request):
-        return remove_query_param(request.build_absolute_uri(), self.cursor_param)
 
 
 class ArticlePagination(KeysetPagination):
