@@ -47,6 +47,9 @@ $(CATALOGUE).mo: $(CATALOGUE).po | $(VENV)/.installed
 run: $(VENV)/.installed $(CATALOGUE).mo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py load_demo_content
+	@# The task worker (webhook deliveries) runs beside the development server and stops with it.
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite; any failure makes `make test` exit non-zero.
@@ -93,7 +96,8 @@ serve: $(VENV)/.installed
 	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	$(BIN)/python manage.py migrate --noinput && \
-	exec $(BIN)/gunicorn -c gunicorn.conf.py
+	{ $(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn -c gunicorn.conf.py; }
 
 # Load benchmark on PostgreSQL (bench/README.md); not part of `make test`.
 bench: $(VENV)/.installed

@@ -33,3 +33,9 @@ def hreflang_alternates(versions, x_default=True):
     if x_default and settings.LANGUAGE_CODE in versions:
         alternates.append(("x-default", versions[settings.LANGUAGE_CODE]))
     return alternates
+
+
+def news_language(code):
+    """The language as Google News sitemaps write it: ISO 639, except Traditional Chinese,
+    which is "zh-tw" ("zh-hant" -> "zh-tw", "en" -> "en")."""
+    return "zh-tw" if code.lower() in ("zh-hant", "zh-tw", "zh-hk") else code.split("-")[0].lower()

@@ -370,3 +370,58 @@ LOGGING = {
     # DEBUG on); it also propagates to the root handler, which printed every line twice.
     "loggers": {"django": {"handlers": [], "propagate": True}},
 }
+
+# --- Content API, JSON Feed, webhooks (api/, webhooks/; README: "Content API", "Webhooks") ---
+INSTALLED_APPS += [
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files, served from static/ like ours: the documentation page loads nothing
+    # from elsewhere (strict CSP).
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "api",
+    "webhooks",
+]
+# CORS for the API's GETs only, outermost so that 304s, 429s and cache hits carry it; the rate
+# limit before the page cache, so that cached answers count too.
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware"), "corsheaders.middleware.CorsMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("pagecache.middleware.PageCacheMiddleware"), "api.middleware.RateLimitMiddleware"
+)
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+# Requests per client address (login_throttling.client_ip) per window of seconds, counted in the
+# shared cache (Redis with REDIS_URL): API_RATE_LIMIT="requests/seconds"; "0" turns it off.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/60")
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100)
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Read-only and anonymous: no session, so every answer is the same for everyone.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HKAI Content API",
+    "DESCRIPTION": "Published articles, sections, topics, organisations and authors of HKAI.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# The site's address for absolute URLs outside a request (webhook payloads).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The webhook queue: django-tasks' database backend, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from hkai_site.media import serve_media
 from reader import sitemaps as reader_sitemaps
+from reader import views as reader_views
 from reader.views import RobotsTxtView
 
 sitemaps = {
@@ -38,3 +39,18 @@ if settings.MEDIA_URL.startswith("/"):
 
 # A database that cannot be reached answers 503, with an editor's posted text (errors.py).
 handler500 = "hkai_site.errors.server_error"
+
+# The public Content API (api/), unprefixed: one address for both languages' content.
+urlpatterns.insert(0, path("api/", include("api.urls")))
+# Google News: the last two days' articles (reader/sitemaps.py), named in robots.txt.
+urlpatterns.append(
+    path(
+        "sitemap-news.xml",
+        sitemap,
+        {"sitemaps": {"news": reader_sitemaps.NewsSitemap}, "template_name": "sitemap_news.xml"},
+        name="sitemap_news",
+    )
+)
+urlpatterns.append(path("sitemap-index.xml", reader_views.SitemapIndexView.as_view(), name="sitemap_index"))
+# A malformed request to the API (a NUL in the address) is answered in JSON too.
+handler400 = "api.errors.bad_request"

@@ -1,10 +1,9 @@
 """A per-person request budget for the writing screen's endpoints (preview, autosave), kept in
 the shared cache so that every app server counts the same requests."""
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
+
+from core.ratelimit import count_request
 
 
 def within_rate(scope, user):
@@ -13,10 +12,5 @@ def within_rate(scope, user):
     allows. A cache that is down allows the request: the endpoints are for logged-in staff,
     and writing must go on."""
     limit, window = settings.NEWSROOM_RATE_LIMITS[scope]
-    key = f"newsroom-rate:{scope}:{user.pk}:{int(time.time() // window)}"
-    try:
-        if cache.add(key, 1, timeout=window + 1):
-            return True
-        return cache.incr(key) <= limit
-    except Exception:
-        return True
+    allowed, _retry_after = count_request(f"newsroom:{scope}:{user.pk}", limit, window)
+    return allowed

@@ -12,12 +12,15 @@ alternates (`alternates`, `x_default`):
   translation would be wrong.
 """
 
+from datetime import timedelta
+
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Organisation, Section, Topic
-from core.languages import hreflang_alternates
+from core.languages import hreflang_alternates, news_language
 
 
 def _last_published_change():
@@ -145,3 +148,33 @@ class StaticPagesSitemap(BilingualSitemap):
         if not hasattr(self, "_last_change"):
             self._last_change = _last_published_change()
         return self._last_change
+
+
+class NewsSitemap(Sitemap):
+    """Google News: published articles of the last two days (its limit), at their own
+    language's address, each with its title, publication time and language. Rendered by
+    templates/sitemap_news.xml (the news: namespace)."""
+
+    limit = 1000  # Google News reads at most this many URLs per sitemap
+    days = 2
+
+    def items(self):
+        since = timezone.now() - timedelta(days=self.days)
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=since)
+            .only("slug", "title", "language", "published_at", "updated_at")
+            .order_by("-published_at", "-id")
+        )
+
+    def location(self, article):
+        return article.url_in(article.language)
+
+    def lastmod(self, article):
+        return article.updated_at
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            url["news_language"] = news_language(url["item"].language)
+        return urls

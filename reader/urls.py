@@ -52,4 +52,11 @@ urlpatterns = [
     ),
     path("feeds/topics/<uslug:slug>/", feeds.TopicFeed(), name="feed_topic"),
     path("feeds/topics/<uslug:slug>/atom/", feeds.TopicAtomFeed(), name="feed_topic_atom"),
+    # JSON Feed 1.1 beside RSS and Atom, under json/.
+    path("feeds/latest/json/", feeds.LatestArticlesJSONFeed(), name="feed_latest_json"),
+    path("feeds/sections/<uslug:slug>/json/", feeds.SectionJSONFeed(), name="feed_section_json"),
+    path(
+        "feeds/organisations/<uslug:slug>/json/", feeds.OrganisationJSONFeed(), name="feed_organisation_json"
+    ),
+    path("feeds/topics/<uslug:slug>/json/", feeds.TopicJSONFeed(), name="feed_topic_json"),
 ]

@@ -315,4 +315,19 @@ class RobotsTxtView(TemplateView):
 
     def get_context_data(self, **kwargs):
         sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
-        return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
+        news_sitemap_url = self.request.build_absolute_uri(reverse("sitemap_news"))
+        index_url = self.request.build_absolute_uri(reverse("sitemap_index"))
+        return super().get_context_data(
+            sitemap_url=sitemap_url, news_sitemap_url=news_sitemap_url, sitemap_index_url=index_url, **kwargs
+        )
+
+
+class SitemapIndexView(TemplateView):
+    """The sitemap index: the site's sitemap and the Google News sitemap, by absolute URL."""
+
+    template_name = "sitemap_index.xml"
+    content_type = "application/xml"
+
+    def get_context_data(self, **kwargs):
+        sitemaps = [self.request.build_absolute_uri(reverse(name)) for name in ("sitemap", "sitemap_news")]
+        return super().get_context_data(sitemaps=sitemaps, **kwargs)

@@ -7,6 +7,7 @@ home page, plus the feeds, sitemap, robots.txt, searches for the markers and the
 own pages; no marker may appear anywhere.
 """
 
+import json
 from datetime import timedelta
 from urllib.parse import quote, quote_plus, urlencode
 
@@ -314,3 +315,112 @@ def test_an_article_leaves_every_output_at_its_expiry_time_with_no_cron(
             response = client.get(url)
             assert response.status_code == 200, url
             assert "zqxleaving" not in response_text(response), url
+# --- The Content API, the news sitemap, JSON feeds and webhook payloads (issue 14) ----------
+
+
+def api_walk(client, url):
+    """Every page of an API list, by its `next` links: the text of each page."""
+    texts = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        texts.append(response.content.decode())
+        url = response.json()["next"]
+    return texts
+
+
+@pytest.fixture
+def api_unlimited(settings):
+    settings.API_RATE_LIMIT = "0"
+
+
+def test_no_marker_anywhere_in_the_api(client, newsroom, api_unlimited):
+    markers = all_markers(newsroom)
+    checked = 0
+    for path in ("articles", "sections", "topics", "organisations", "authors"):
+        for text in api_walk(client, f"/api/v1/{path}/?page_size=5"):
+            assert leaks_in(text, markers) == [], path
+            checked += 1
+    listed = {
+        item["id"]
+        for text in api_walk(client, "/api/v1/articles/?page_size=100")
+        for item in json.loads(text)["results"]
+    }
+    assert listed == {a.pk for a in newsroom["published"]}
+    for article, hidden in newsroom["hidden"]:
+        for key in (article.slug, article.pk):
+            response = client.get(f"/api/v1/articles/{key}/")
+            assert (
+                response.status_code == 404
+                and leaks_in(response.content.decode(), markers, ignore=[article.slug]) == []
+            )
+        for model, path, name in (
+            (Topic, "topics", hidden.topic),
+            (Organisation, "organisations", hidden.organisation),
+        ):
+            slug = model.objects.get(name=name).slug
+            assert client.get(f"/api/v1/{path}/{quote(slug)}/").status_code == 404
+        for query in (
+            {"q": hidden.title},
+            {"q": hidden.body},
+            {"topic": hidden.topic},
+            {"org": hidden.organisation},
+            {"topic": "fintech", "org": "HKSTP"},
+        ):
+            for text in api_walk(client, f"/api/v1/articles/?{urlencode(query)}"):
+                assert leaks_in(text, markers, ignore=list(query.values())) == [], query
+                checked += 1
+    assert checked >= 30
+
+
+def test_no_marker_in_the_news_sitemap_and_json_feeds(client, newsroom):
+    markers = all_markers(newsroom)
+    # Within the news sitemap's two days (the fixture's times depend on the test order).
+    recent = timezone.now() - timedelta(hours=1)
+    Article.objects.filter(pk__in=[a.pk for a in newsroom["published"]]).update(published_at=recent)
+    paths = ["/sitemap-news.xml", "/sitemap-index.xml", "/feeds/latest/json/", "/zh-hant/feeds/latest/json/"]
+    for tag in [*Topic.objects.all(), *Organisation.objects.all(), *Section.objects.all()]:
+        kind = {"topic": "topics", "organisation": "organisations", "section": "sections"}[
+            tag._meta.model_name
+        ]
+        paths.append(f"/feeds/{kind}/{quote(tag.slug)}/json/")
+    shown = 0
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        assert leaks_in(response_text(response), markers) == [], path
+        shown += response.status_code == 200
+    assert "Published story" in client.get("/sitemap-news.xml").content.decode()
+    assert shown >= 8
+
+
+def test_no_webhook_for_hidden_articles_and_no_marker_in_any_payload(newsroom, commit, settings):
+    from webhooks.events import forget_pending
+    from webhooks.models import Delivery, Endpoint, Event
+
+    forget_pending()  # the fixture's saves are taken as committed
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    Endpoint.objects.create(name="Partner", url="http://127.0.0.1:9/", events=list(Event.values))
+    markers = all_markers(newsroom)
+    for article, hidden in newsroom["hidden"]:
+        with commit():
+            article.body = f"{article.body} edited {hidden.body}"
+            article.save()
+            article.topics.add("fintech")
+    assert Delivery.objects.count() == 0
+    # Public articles changing (a tag only hidden articles carry added, one withdrawn with a
+    # hidden marker put in its title, one deleted): the payloads carry nothing hidden.
+    first, second, third = newsroom["published"][:3]
+    with commit():
+        first.title = "Published story, corrected"
+        first.save()
+    with commit():
+        second.title = f"{newsroom['hidden'][0][1].title} now"
+        second.status = Article.Status.DRAFT
+        second.save()
+    with commit():
+        third.delete()
+    events = sorted(Delivery.objects.values_list("event", flat=True))
+    assert events == sorted([Event.UPDATED, Event.UNPUBLISHED, Event.DELETED])
+    for delivery in Delivery.objects.all():
+        assert leaks_in(delivery.payload, markers) == [], delivery.event

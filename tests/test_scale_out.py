@@ -167,3 +167,26 @@ def test_a_change_on_one_server_shows_on_every_server(app_servers):
         status, state, body = fetch(port, listing)
         assert state == "MISS" and "Breaking from Cyberport" not in body
         assert fetch(port, news.get_absolute_url())[0] == 404
+
+
+@pytest.fixture
+def api_rate_limit(monkeypatch):
+    """Set before the app servers start (they read it from the environment)."""
+    monkeypatch.setenv("API_RATE_LIMIT", "6/120")
+    return 6
+
+
+def test_the_api_rate_limit_is_shared_by_every_server(api_rate_limit, app_servers):
+    """One client's requests count together whichever server answers them (Redis), cached
+    answers included: the budget is spent across both, then each answers 429."""
+    first, second = app_servers
+    statuses = [fetch((first, second)[n % 2], "/api/v1/sections/")[0] for n in range(api_rate_limit)]
+    assert statuses == [200] * api_rate_limit
+    for port in (first, second):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/sections/", timeout=10):
+                raise AssertionError(f"server {port} answered over the limit")
+        except urllib.error.HTTPError as error:
+            assert error.code == 429
+            assert 1 <= int(error.headers["Retry-After"]) <= 120
+    assert fetch(first, "/")[0] == 200  # pages are not counted

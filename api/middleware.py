@@ -1,0 +1,41 @@
+"""The API's rate limit: requests per client address per window, counted in the shared cache
+so that every app server counts the same requests, and placed before the page cache so that
+cached answers count too."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+from core.ratelimit import count_request
+from hkai_site.login_throttling import client_ip
+
+API_PREFIX = "/api/"
+
+
+def rate_limit():
+    """(requests, seconds) from settings.API_RATE_LIMIT ("300/60"), or None when off ("0")."""
+    value = str(settings.API_RATE_LIMIT or "0")
+    if value == "0":
+        return None
+    requests, _, seconds = value.partition("/")
+    return int(requests), int(seconds or 60)
+
+
+class RateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = rate_limit() if request.path_info.startswith(API_PREFIX) else None
+        if limit is None or request.method == "OPTIONS":
+            return self.get_response(request)
+        allowed, retry_after = count_request(f"api:{client_ip(request)}", *limit)
+        if allowed:
+            return self.get_response(request)
+        response = JsonResponse(
+            {"detail": _("Too many requests: try again in %(seconds)d seconds.") % {"seconds": retry_after}},
+            status=429,
+        )
+        response["Retry-After"] = str(retry_after)
+        response["Cache-Control"] = "private, no-cache"
+        return response

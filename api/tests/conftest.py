@@ -1,0 +1,7 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def no_api_rate_limit(settings):
+    """The rate limit has its own tests (test_middleware.py); elsewhere it stays out of the way."""
+    settings.API_RATE_LIMIT = "0"

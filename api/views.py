@@ -1,0 +1,211 @@
+"""The API's views: thin, over the content model's querysets, the site search (filters.py)
+and the pages' HTTP caching (each view names the surrogate keys of what it shows)."""
+
+from django.db.models import Q
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import generics
+from rest_framework import serializers as drf_serializers
+
+from articles import surrogates
+from articles.models import Article, Organisation, Section, Topic
+from pagecache.surrogate import add_keys
+
+from . import serializers
+from .filters import ArticleFilters, public_authors
+from .pagination import ArticlePagination, SlugPagination
+
+
+def repeated(name, description):
+    return OpenApiParameter(name, OpenApiTypes.STR, many=True, explode=True, description=description)
+
+
+ARTICLE_FILTERS = [
+    OpenApiParameter(
+        "q", OpenApiTypes.STR, description='Words, as the site\'s search: "a phrase", -word, a or b.'
+    ),
+    repeated("topic", "A topic's slug or name; repeat for several (all must hold)."),
+    repeated("org", "An organisation's slug or name; repeat for several (all must hold)."),
+    repeated("section", "A section's slug or name; repeat for several (all must hold)."),
+    repeated("author", "An author's slug; repeat for several (all must hold)."),
+    OpenApiParameter(
+        "lang", OpenApiTypes.STR, enum=["en", "zh-hant"], description="Written in this language."
+    ),
+    OpenApiParameter(
+        "published_after", OpenApiTypes.DATETIME, description="Published at or after (ISO 8601)."
+    ),
+    OpenApiParameter("published_before", OpenApiTypes.DATETIME, description="Published before (ISO 8601)."),
+    OpenApiParameter(
+        "updated_after", OpenApiTypes.DATETIME, description="Changed at or after (ISO 8601): for syncing."
+    ),
+]
+
+
+ERROR = OpenApiResponse(
+    inline_serializer(
+        "Error",
+        {
+            "detail": drf_serializers.CharField(),
+            "errors": drf_serializers.DictField(child=drf_serializers.CharField(), required=False),
+        },
+    ),
+    description="What was wrong (`detail`), and for a bad parameter a message per parameter (`errors`).",
+)
+LIST_ERRORS = {400: ERROR, 429: ERROR}
+DETAIL_ERRORS = {404: ERROR, 429: ERROR}
+
+
+def articles():
+    return Article.objects.published().for_listing().select_related("translation")
+
+
+class KeyedListMixin:
+    """A list declares its list keys and each shown item's identity key."""
+
+    list_keys = ()
+
+    def item_keys(self, item):
+        return {surrogates.identity_key(item)}
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        add_keys(*self.list_keys)
+        for item in page or ():
+            add_keys(*self.item_keys(item))
+        return page
+
+
+@extend_schema(
+    parameters=ARTICLE_FILTERS,
+    tags=["articles"],
+    responses={200: serializers.ArticleSerializer(many=True), **LIST_ERRORS},
+)
+class ArticleListView(KeyedListMixin, generics.ListAPIView):
+    """Published articles, newest first, filtered as the site's search filters them."""
+
+    serializer_class = serializers.ArticleSerializer
+    pagination_class = ArticlePagination
+    # A new, withdrawn or edited article may enter, leave or change any filtered list.
+    list_keys = (surrogates.LATEST, surrogates.SEARCH)
+
+    def item_keys(self, article):
+        return surrogates.shown_keys(article)
+
+    def get_queryset(self):
+        return (
+            ArticleFilters.from_query_dict(self.request.query_params).queryset().select_related("translation")
+        )
+
+
+@extend_schema(tags=["articles"], responses={200: serializers.ArticleSerializer, **DETAIL_ERRORS})
+class ArticleDetailView(generics.RetrieveAPIView):
+    """One published article, by its slug or its id."""
+
+    serializer_class = serializers.ArticleSerializer
+
+    def get_object(self):
+        key = self.kwargs["key"]
+        lookup = Q(slug=key) | Q(pk=int(key)) if key.isdigit() and len(key) < 19 else Q(slug=key)
+        found = sorted(articles().filter(lookup), key=lambda a: a.slug != key)  # the slug first
+        if not found:
+            raise Http404
+        article = found[0]
+        add_keys(*surrogates.shown_keys(article), surrogates.article_page_key(article.pk))
+        if article.translation_id:
+            add_keys(surrogates.article_key(article.translation_id))
+        return article
+
+
+class SlugDetailMixin:
+    lookup_field = "slug"
+    list_keys = ()
+
+    def get_object(self):
+        obj = super().get_object()
+        add_keys(*self.list_keys, surrogates.identity_key(obj))
+        return obj
+
+
+@extend_schema(tags=["sections"], responses={200: serializers.SectionSerializer(many=True), **LIST_ERRORS})
+class SectionListView(KeyedListMixin, generics.ListAPIView):
+    """Every section, by slug."""
+
+    serializer_class = serializers.SectionSerializer
+    pagination_class = SlugPagination
+    queryset = Section.objects.public()
+    list_keys = (surrogates.SECTIONS,)
+
+
+@extend_schema(tags=["sections"], responses={200: serializers.SectionSerializer, **DETAIL_ERRORS})
+class SectionDetailView(SlugDetailMixin, generics.RetrieveAPIView):
+    serializer_class = serializers.SectionSerializer
+    queryset = Section.objects.public()
+    list_keys = (surrogates.SECTIONS,)
+
+
+@extend_schema(tags=["topics"], responses={200: serializers.TopicSerializer(many=True), **LIST_ERRORS})
+class TopicListView(KeyedListMixin, generics.ListAPIView):
+    """Topics that published articles carry, by slug."""
+
+    serializer_class = serializers.TopicSerializer
+    pagination_class = SlugPagination
+    queryset = Topic.objects.public()
+    list_keys = (surrogates.TOPICS,)
+
+
+@extend_schema(tags=["topics"], responses={200: serializers.TopicSerializer, **DETAIL_ERRORS})
+class TopicDetailView(SlugDetailMixin, generics.RetrieveAPIView):
+    serializer_class = serializers.TopicSerializer
+    queryset = Topic.objects.public()
+    list_keys = (surrogates.TOPICS,)
+
+
+@extend_schema(
+    tags=["organisations"], responses={200: serializers.OrganisationSerializer(many=True), **LIST_ERRORS}
+)
+class OrganisationListView(KeyedListMixin, generics.ListAPIView):
+    """Organisations that published articles carry, by slug."""
+
+    serializer_class = serializers.OrganisationSerializer
+    pagination_class = SlugPagination
+    queryset = Organisation.objects.public()
+    list_keys = (surrogates.ORGANISATIONS,)
+
+
+@extend_schema(tags=["organisations"], responses={200: serializers.OrganisationSerializer, **DETAIL_ERRORS})
+class OrganisationDetailView(SlugDetailMixin, generics.RetrieveAPIView):
+    serializer_class = serializers.OrganisationSerializer
+    queryset = Organisation.objects.public()
+    list_keys = (surrogates.ORGANISATIONS,)
+
+
+@extend_schema(tags=["authors"], responses={200: serializers.AuthorSerializer(many=True), **LIST_ERRORS})
+class AuthorListView(KeyedListMixin, generics.ListAPIView):
+    """Authors with published articles, by slug."""
+
+    serializer_class = serializers.AuthorSerializer
+    pagination_class = SlugPagination
+    # An author's first published article (or last withdrawn) purges HOME (articles/surrogates.py).
+    list_keys = (surrogates.HOME,)
+
+    def get_queryset(self):
+        return public_authors()
+
+
+@extend_schema(tags=["authors"], responses={200: serializers.AuthorSerializer, **DETAIL_ERRORS})
+class AuthorDetailView(SlugDetailMixin, generics.RetrieveAPIView):
+    serializer_class = serializers.AuthorSerializer
+    list_keys = (surrogates.HOME,)
+
+    def get_queryset(self):
+        return public_authors()
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from static/ (drf-spectacular-sidecar), its start-up script a file of its
+    own and no inline style: the site's strict CSP holds on this page too."""
+
+    template_name = "api/docs.html"
+    url_name = "api:schema"

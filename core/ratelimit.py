@@ -1,0 +1,21 @@
+"""A fixed-window request counter in the shared cache: every app server counts the same
+requests (Redis with REDIS_URL). The newsroom's writing endpoints and the public API use it."""
+
+import time
+
+from django.core.cache import cache
+
+
+def count_request(name, limit, window):
+    """Count one request under `name` in the current window of `window` seconds. Returns
+    (allowed, seconds until the window ends). A cache that is down allows the request."""
+    now = time.time()
+    start = int(now // window) * window
+    retry_after = max(1, int(start + window - now + 0.999))
+    key = f"rate:{name}:{start}"
+    try:
+        if cache.add(key, 1, timeout=window + 1):
+            return True, retry_after
+        return cache.incr(key) <= limit, retry_after
+    except Exception:
+        return True, retry_after
