@@ -16,7 +16,7 @@ from articles.models import Article, ArticleOrganisation, ArticleTopic, Organisa
 from core.languages import localized
 from core.text import unicode_slugify
 
-from .backends import full_text_query, match_postgresql, match_substrings
+from .backends import full_text_query, match_postgresql, match_sqlite
 from .query import MAX_VALUE_LENGTH, clean_query, clean_text, parse_terms
 
 # More filters than this of one kind is not a reader's search: ignore the rest.
@@ -203,7 +203,7 @@ class ArticleSearch:
         if self._vendor == "postgresql":
             queryset, rank = match_postgresql(queryset, self.terms, self._full_text_query)
         else:
-            queryset, rank = match_substrings(queryset, self.terms)
+            queryset, rank = match_sqlite(queryset, self.terms)
         if rank is None:  # only words PostgreSQL ignores ("the"): nothing to rank
             return self._one_per_story(queryset), None
         # Rank the newest MAX_RANKED matches only: an index-only walk down the publication
