@@ -83,7 +83,12 @@ def reindex(queryset, using="default"):
 
         def only_cjk(field):
             return Func(
-                F(field), Value(not_cjk), Value(" "), Value("g"), function="regexp_replace", output_field=TextField()
+                F(field),
+                Value(not_cjk),
+                Value(" "),
+                Value("g"),
+                function="regexp_replace",
+                output_field=TextField(),
             )
 
         queryset = queryset.annotate(**{f"cjk_{name}": only_cjk(name) for name in FIELDS})

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, ArticleOrganisation, ArticleTopic, Organisation, Section, Topic
 from core.languages import localized
-from core.text import unicode_slugify
+from core.text import fold_chinese, unicode_slugify
 
 from .backends import full_text_query, match_postgresql, match_sqlite
-from .query import MAX_VALUE_LENGTH, clean_query, clean_text, parse_terms
+from .query import CJK_CHARACTERS, MAX_VALUE_LENGTH, clean_query, clean_text, contains_cjk, parse_terms
 
 # More filters than this of one kind is not a reader's search: ignore the rest.
 MAX_VALUES_PER_FILTER = 10
@@ -122,7 +122,8 @@ class ArticleSearch:
     @staticmethod
     def _resolve(kind, requested):
         """{requested value: object}, matching the slug, then the name ignoring case, then the
-        Chinese name, then the slug the value would get ("Smart City" -> "smart-city").
+        Chinese name, then the slug the value would get ("Smart City" -> "smart-city"), then
+        (for Chinese) any of them in the other script.
         Only public ones: a tag that only drafts or scheduled articles carry is unknown."""
         slugified = {value: unicode_slugify(value) for value in requested}
         candidates = Q(slug__in=[*requested, *slugified.values()])
@@ -137,6 +138,18 @@ class ArticleSearch:
                 or next((o for o in objects if o.name_zh_hant.lower() == value.lower()), None)
                 or next((o for o in objects if o.slug == slugified[value]), None)
             )
+        unresolved = [value for value in requested if found[value] is None and contains_cjk(value)]
+        if unresolved:
+            # Chinese in the other script ("数码港" for 數碼港): compared folded (core.text),
+            # over the public tags with Chinese in a name or slug. One more query, only then.
+            folded = {fold_chinese(value).casefold(): value for value in unresolved}
+            for obj in kind.model.objects.public().filter(
+                Q(name__regex=CJK_CHARACTERS) | ~Q(name_zh_hant="")
+            ):
+                for name in (obj.slug, obj.name, obj.name_zh_hant):
+                    value = folded.get(fold_chinese(name).casefold())
+                    if value is not None and found[value] is None:
+                        found[value] = obj
         return found
 
     @property

@@ -162,4 +162,3 @@ class TestPostgreSQLIndexes:
         assert [a.title for a in search_.results()] == ["智慧城市"]
         plan = self.plan(search_.results())
         assert "Bitmap Index Scan on article_search_words" in plan, plan
-
