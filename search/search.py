@@ -18,12 +18,15 @@ from core.text import fold_chinese, unicode_slugify
 
 from .backends import full_text_query, match_postgresql, match_sqlite
 from .query import CJK_CHARACTERS, MAX_VALUE_LENGTH, clean_query, clean_text, contains_cjk, parse_terms
+from .spelling import nearest_name
 
 # More filters than this of one kind is not a reader's search: ignore the rest.
 MAX_VALUES_PER_FILTER = 10
 FACET_SIZE = 15
 # A search with words ranks at most this many matches, the newest (see the docstring).
 MAX_RANKED = 1000
+# "Did you mean" looks at most this many words of a query.
+MAX_SPELLING_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,50 @@ class ArticleSearch:
             gettext("%(kind)s: %(name)s") % {"kind": f.kind.label, "name": f.label} for f in self.filters
         ]
         return gettext(", ").join(parts)
+
+    # --- did you mean -----------------------------------------------------------------------
+
+    def did_you_mean(self):
+        """The same search with misspelt words and unknown tags replaced by the nearest public
+        names (spelling.py), as {"q": ..., "values": ..., "label": ..., "url": ...}, or None when
+        nothing is near. For a search that found nothing: a few queries per word."""
+        changed = False
+        words = []
+        for word in self.q.split()[:MAX_SPELLING_WORDS]:
+            replacement = None
+            if (
+                len(word) >= 3
+                and not contains_cjk(word)
+                and not word.startswith(("-", '"'))
+                and word.lower() != "or"
+            ):
+                for kind in FILTER_KINDS:
+                    found = nearest_name(kind.model, word)
+                    if found is not None:
+                        replacement = found[1]
+                        break
+            if replacement is not None:
+                changed = True
+                words.append(f'"{replacement}"' if " " in replacement else replacement)
+            else:
+                words.append(word)
+        values = {param: list(requested) for param, requested in self.values.items()}
+        labels = []
+        for active in self.filters:
+            if active.known:
+                continue
+            found = nearest_name(active.kind.model, active.value)
+            if found is not None:
+                changed = True
+                values[active.kind.param] = [
+                    found[0].slug if v == active.value else v for v in values[active.kind.param]
+                ]
+                labels.append(found[0].localized_name)
+        if not changed:
+            return None
+        corrected = ArticleSearch(q=" ".join(words), values=values, language=self.language)
+        label = " · ".join(filter(None, [corrected.q, *labels]))
+        return {"q": corrected.q, "values": values, "label": label, "url": corrected.url()}
 
     # --- URLs --------------------------------------------------------------------------------
 
