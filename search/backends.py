@@ -47,11 +47,23 @@ class SearchDocument(_ArticleColumn):
     column = "search_document"
 
 
-class SearchWords(_ArticleColumn):
-    """The article's Chinese words (index.py): the `search_words` column of articles 0018."""
+class PostgreSQLWordsRank(Expression):
+    """PostgreSQL: ts_rank of an article's words (index.py) against a tsquery, 0 where the
+    article has none."""
 
-    output_field = SearchVectorField()
-    column = "search_words"
+    output_field = FloatField()
+
+    def __init__(self, tsquery):
+        super().__init__()
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection):
+        article_id = f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.id"
+        sql = (
+            f"COALESCE((SELECT ts_rank(words, to_tsquery('{WORDS_CONFIG}', %s)) FROM {FTS_TABLE}"
+            f" WHERE article_id = {article_id}), 0.0)"
+        )
+        return sql, [self.tsquery]
 
 
 class WordsRank(Expression):
@@ -121,14 +133,19 @@ def full_text_query(terms, using):
 
 
 def postgresql_term(text):
-    """(condition, rank) of one CJK term on PostgreSQL: all its words in `search_words`,
-    its other parts by substring (served by the trigram index)."""
+    """(condition, rank) of one CJK term on PostgreSQL: all its words in the words table
+    (GIN-indexed), its other parts by substring (served by the trigram index)."""
     words, others = split_term(text)
     condition, rank = Q(), Value(0.0, output_field=FloatField())
     if words:
-        query = SearchQuery(" & ".join(f"'{word}'" for word in words), search_type="raw", config=WORDS_CONFIG)
-        condition &= Q(words=query)
-        rank = SearchRank(F("words"), query)
+        tsquery = " & ".join(f"'{word}'" for word in words)
+        condition &= Q(
+            pk__in=RawSQL(
+                f"SELECT article_id FROM {FTS_TABLE} WHERE words @@ to_tsquery('{WORDS_CONFIG}', %s)",
+                [tsquery],
+            )
+        )
+        rank = PostgreSQLWordsRank(tsquery)
     for other in others:
         condition &= Q(haystack__contains=other.upper())
     return condition, rank
@@ -161,7 +178,7 @@ def match_postgresql(queryset, terms, full_text):
         queryset = queryset.alias(document=SearchDocument()).filter(document=query)
         rank = SearchRank(F("document"), query)
     if cjk_groups:
-        queryset = queryset.alias(words=SearchWords(), haystack=substring_document())
+        queryset = queryset.alias(haystack=substring_document())
         # `haystack LIKE '%TERM%'`: the form the trigram index serves.
         queryset, cjk_rank = match_groups(
             queryset,

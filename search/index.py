@@ -1,17 +1,19 @@
 """The Chinese words index: each article's title, standfirst and body as folded, segmented
-words (words.py), kept beside the article, in a form each database searches by word.
+words (words.py), in the table `search_articlewords` (migration search 0001), in a form each
+database searches by word.
 
-- PostgreSQL: the column `articles_article.search_words` (migration articles 0018), a
-  tsvector of the words with the title's weighted A, the standfirst's B and the body's C like
-  the English stems of `search_document` beside it (0007), GIN-indexed. The `simple`
-  configuration: the words are already folded and cut; nothing is stemmed.
-- SQLite: the FTS5 table `search_articlewords` (migration search 0001), rowid = the article's
-  id, one column per field, holding the words separated by spaces (FTS5's unicode61
-  tokenizer splits on the spaces and keeps every CJK character of a word).
+- PostgreSQL: (article_id, words), `words` a tsvector of the words with the title's weighted
+  A, the standfirst's B and the body's C like the English stems of the article's
+  `search_document` (articles 0007), GIN-indexed. The `simple` configuration: the words are
+  already folded and cut; nothing is stemmed.
+- SQLite: an FTS5 table, rowid = the article's id, one column per field, holding the words
+  separated by spaces (FTS5's unicode61 tokenizer splits on the spaces and keeps every CJK
+  character of a word).
 
-Articles are (re)indexed when saved and removed when deleted (apps.py connects the signals).
-Bulk paths that send no signal (bulk_create, QuerySet.update, raw SQL, loaddata of raw rows)
-need `manage.py search_index` afterwards, which reindexes every article.
+Articles without Chinese have no row. Articles are (re)indexed when saved and removed when
+deleted (apps.py connects the signals). Bulk paths that send no signal (bulk_create,
+QuerySet.update, raw SQL) need `manage.py search_index` afterwards, which reindexes every
+article.
 """
 
 from django.db import connections
@@ -24,6 +26,7 @@ FTS_TABLE = "search_articlewords"
 WORDS_CONFIG = "simple"
 FIELDS = ("title", "standfirst", "body")
 BATCH_SIZE = 500
+ID_COLUMN = {"postgresql": "article_id", "sqlite": "rowid"}
 
 
 def article_words(title, standfirst, body):
@@ -35,41 +38,44 @@ def index_rows(rows, using="default"):
     """Index (id, title, standfirst, body) rows: one statement per batch."""
     rows = list(rows)
     connection = connections[using]
+    if connection.vendor not in ID_COLUMN:
+        return
     for start in range(0, len(rows), BATCH_SIZE):
         batch = [(pk, *article_words(*fields)) for pk, *fields in rows[start : start + BATCH_SIZE]]
         with connection.cursor() as cursor:
+            ids = [row[0] for row in batch]
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE {ID_COLUMN[connection.vendor]} IN ({', '.join(['%s'] * len(ids))})",
+                ids,
+            )
+            kept = [row for row in batch if any(row[1:])]
+            if not kept:
+                continue
             if connection.vendor == "postgresql":
-                values = ", ".join(["(%s::bigint, %s, %s, %s)"] * len(batch))
+                values = ", ".join(["(%s::bigint, %s, %s, %s)"] * len(kept))
                 cursor.execute(
                     f"""
-                    UPDATE articles_article AS article SET search_words =
-                        setweight(to_tsvector('{WORDS_CONFIG}', words.title), 'A')
-                        || setweight(to_tsvector('{WORDS_CONFIG}', words.standfirst), 'B')
-                        || setweight(to_tsvector('{WORDS_CONFIG}', words.body), 'C')
+                    INSERT INTO {FTS_TABLE} (article_id, words)
+                    SELECT id, setweight(to_tsvector('{WORDS_CONFIG}', title), 'A')
+                        || setweight(to_tsvector('{WORDS_CONFIG}', standfirst), 'B')
+                        || setweight(to_tsvector('{WORDS_CONFIG}', body), 'C')
                     FROM (VALUES {values}) AS words (id, title, standfirst, body)
-                    WHERE article.id = words.id
                     """,
-                    [value for row in batch for value in row],
+                    [value for row in kept for value in row],
                 )
-            elif connection.vendor == "sqlite":
-                ids = [row[0] for row in batch]
-                cursor.execute(
-                    f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {FTS_TABLE} (rowid, title, standfirst, body) VALUES (%s, %s, %s, %s)", kept
                 )
-                kept = [row for row in batch if any(row[1:])]
-                if kept:
-                    cursor.executemany(
-                        f"INSERT INTO {FTS_TABLE} (rowid, title, standfirst, body) VALUES (%s, %s, %s, %s)",
-                        kept,
-                    )
 
 
 def unindex(ids, using="default"):
     connection = connections[using]
-    if connection.vendor == "sqlite" and ids:
+    if connection.vendor in ID_COLUMN and ids:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", list(ids)
+                f"DELETE FROM {FTS_TABLE} WHERE {ID_COLUMN[connection.vendor]} IN ({', '.join(['%s'] * len(ids))})",
+                list(ids),
             )
 
 

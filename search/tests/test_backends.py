@@ -161,4 +161,4 @@ class TestPostgreSQLIndexes:
         search_ = ArticleSearch(q="智慧城市")
         assert [a.title for a in search_.results()] == ["智慧城市"]
         plan = self.plan(search_.results())
-        assert "Bitmap Index Scan on article_search_words" in plan, plan
+        assert "Bitmap Index Scan on search_articlewords_words" in plan, plan

@@ -17,7 +17,7 @@ def indexed_words(article):
     """The words the index holds for `article`, whatever the database."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT search_words::text FROM articles_article WHERE id = %s", [article.pk])
+            cursor.execute(f"SELECT words::text FROM {FTS_TABLE} WHERE article_id = %s", [article.pk])
         else:
             cursor.execute(
                 f"SELECT title || ' ' || standfirst || ' ' || body FROM {FTS_TABLE} WHERE rowid = %s",
@@ -113,9 +113,9 @@ class TestIndexFollowsArticles:
         pk = article.pk
         article.delete()
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE rowid = %s", [pk])
-                assert cursor.fetchone()[0] == 0
+            column = "article_id" if connection.vendor == "postgresql" else "rowid"
+            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {column} = %s", [pk])
+            assert cursor.fetchone()[0] == 0
 
     def test_bulk_inserts_are_indexed_by_the_command(self, client, make_article, section):
         from django.utils import timezone
