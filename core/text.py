@@ -3,6 +3,7 @@ and the bulk loaders that bypass the models' save()."""
 
 import math
 import re
+import unicodedata
 
 from django.utils.text import slugify
 
@@ -59,3 +60,36 @@ def reading_minutes(text):
     """Minutes to read `text`, rounded up: 1 for a few words, 0 for none."""
     words, characters = count_text(text)
     return math.ceil(words / ENGLISH_WORDS_PER_MINUTE + characters / CHINESE_CHARACTERS_PER_MINUTE)
+
+
+# Chinese for matching: one form for both scripts, so 数码港 (Simplified, as mainland readers
+# type it) finds 數碼港 (Traditional, as the site writes it). Folded to Simplified because
+# Traditional to Simplified is many-to-one (發 and 髮 both become 发): folding merges forms and
+# never has to guess, where Simplified to Traditional would. OpenCC's character table only,
+# never its phrase tables, so the folded text has the length of the original, character for
+# character (search/highlight.py marks the original text where the folded one matched).
+_FOLDING = None
+
+
+def _folding_table():
+    global _FOLDING
+    if _FOLDING is None:
+        import opencc
+
+        converter = opencc.OpenCC("t2s.json")
+        table = {}
+        for start, end in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)):
+            for code in range(start, end):
+                folded = converter.convert(chr(code))
+                if len(folded) == 1 and folded != chr(code):
+                    table[code] = folded
+        _FOLDING = table
+    return _FOLDING
+
+
+def fold_chinese(text):
+    """`text` with Traditional Chinese characters folded to Simplified ("數碼港" -> "数码港"),
+    width unified (NFKC: "ＡＩ" -> "AI"): the one form in which search indexes and queries
+    are compared, and tag names matched. Case is left alone (compare with casefold() or
+    iexact where it matters), so the result has the length of NFKC(text)."""
+    return unicodedata.normalize("NFKC", text or "").translate(_folding_table())

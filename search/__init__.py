@@ -34,7 +34,22 @@ Bulk inserts need nothing: a trigger fills the stored document on every insert a
 change of title, standfirst or body (migration 0007), and the trigram index is an expression
 index, so rows from `bulk_create`, fixtures or raw SQL are searchable at once.
 
+Chinese (issue 13): text and queries are folded to one script (core.text.fold_chinese:
+Traditional to Simplified, OpenCC's character table) and their CJK runs cut into words
+(words.py, rjieba); words are indexed per article in `search_articlewords` (index.py; a
+GIN-indexed tsvector on PostgreSQL, FTS5 on SQLite; migration search 0001), kept in sync on
+save and delete, `manage.py search_index` after bulk loads. CJK terms match by word there
+on both databases (backends.py), English as described above.
+
+How a new word enters the dictionary: every topic, organisation and section name (both
+languages) is a word: loaded from the database when a process first segments, and added at
+once in the process that saves a new one (apps.py); other processes learn it when they
+restart. Other words (names that are not tags): add a line to search/dictionary.txt. Articles
+indexed before a word existed keep their old cut until `manage.py search_index` runs (their
+single characters are indexed too, so they are still found, less precisely).
+
 The modules: query.py (cleaning and parsing the words, pure Python), backends.py (matching
 them on PostgreSQL and on SQLite), search.py (ArticleSearch: filters, results, facets),
-views.py (the page).
+views.py (the page), words.py, index.py, spelling.py ("did you mean"), highlight.py
+(marking matches; written and not yet wired into the page).
 """

@@ -1,37 +1,107 @@
-"""Matching words against articles, per database: PostgreSQL's full-text search on the
-stored document plus substring matching of Chinese terms (served by the trigram index), and
-substring matching with a where-it-matched rank on SQLite (see the package docstring)."""
+"""Matching words against articles, per database. Terms without CJK: PostgreSQL's full-text
+search on the stored document, substring matching on SQLite. Terms with CJK: by word, in the
+Chinese words index (index.py; folded and segmented, words.py) on both, their non-CJK parts
+("香港AI": "AI") by substring. See the package docstring."""
+
+import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import Case, Expression, F, FloatField, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Upper
+
+from core.text import fold_chinese
+
+from .index import FTS_TABLE, WORDS_CONFIG
+from .query import CJK_CHARACTERS
+from .words import segmenter
 
 # The text search configuration of the query AND of the stored document (migration 0007's
 # trigger): they must be the same or words would not be stemmed alike.
 SEARCH_CONFIG = "english"
 
-# Rank contributions of a substring match, mirroring ts_rank's default weights A/B/C.
-TITLE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT = 1.0, 0.4, 0.2
+# Rank contributions of a substring match, mirroring ts_rank's default weights A/B/C; the
+# FTS5 table's columns (title, standfirst, body) are weighted alike.
+TITLE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT = WEIGHTS = 1.0, 0.4, 0.2
+
+_CJK_RUNS = re.compile(f"{CJK_CHARACTERS}+")
 
 
-class SearchDocument(Expression):
-    """The article's stored, weighted full-text document: the `search_document` column that
-    migration 0007 adds on PostgreSQL (not a model field: see the migration). Compiled
+class _ArticleColumn(Expression):
+    """A column of articles_article that is not a model field (PostgreSQL only), compiled
     against the query's own base table alias, so it stays right inside subqueries."""
 
-    output_field = SearchVectorField()
+    column = None
 
     def as_sql(self, compiler, connection):
         alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
+        return f"{compiler.quote_name_unless_alias(alias)}.{self.column}", []
+
+
+class SearchDocument(_ArticleColumn):
+    """The article's stored, weighted full-text document: the `search_document` column that
+    migration 0007 adds on PostgreSQL (not a model field: see the migration)."""
+
+    output_field = SearchVectorField()
+    column = "search_document"
+
+
+class PostgreSQLWordsRank(Expression):
+    """PostgreSQL: ts_rank of an article's words (index.py) against a tsquery, 0 where the
+    article has none."""
+
+    output_field = FloatField()
+
+    def __init__(self, tsquery):
+        super().__init__()
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection):
+        article_id = f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.id"
+        sql = (
+            f"COALESCE((SELECT ts_rank(words, to_tsquery('{WORDS_CONFIG}', %s)) FROM {FTS_TABLE}"
+            f" WHERE article_id = {article_id}), 0.0)"
+        )
+        return sql, [self.tsquery]
+
+
+class WordsRank(Expression):
+    """SQLite: where a word matched in the FTS5 table, weighted like a substring match
+    (title above standfirst above body), 0 where it did not. Where rather than FTS5's bm25:
+    bm25's weights follow how rare a word is in the whole table, and one word common to
+    most articles then ranks nothing at all."""
+
+    output_field = FloatField()
+
+    def __init__(self, word):
+        super().__init__()
+        self.word = word
+
+    def as_sql(self, compiler, connection):
+        article_id = f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.id"
+        cases, params = [], []
+        for column, weight in zip(("title", "standfirst", "body"), WEIGHTS, strict=True):
+            cases.append(
+                f"WHEN EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = {article_id})"
+                f" THEN {weight}"
+            )
+            params.append(f'{column} : "{self.word}"')
+        return f"(CASE {' '.join(cases)} ELSE 0.0 END)", params
+
+
+def split_term(text):
+    """A CJK term as (its Chinese words, its other parts): "香港AI" -> (["香港"], ["AI"])."""
+    words = segmenter.query_words(text)
+    others = [part.strip() for part in _CJK_RUNS.split(fold_chinese(text)) if part.strip()]
+    return words, others
 
 
 def substring_document():
-    """UPPER(title || ' ' || standfirst || ' ' || body): the text Chinese terms are looked for
-    in on PostgreSQL. Migration 0004 indexes this very expression with pg_trgm: one index on
-    the whole text, because the planner prices an OR of three trigram indexes above a
-    sequential scan even where the indexes are a hundred times faster."""
+    """UPPER(title || ' ' || standfirst || ' ' || body): the text the non-CJK parts of CJK
+    terms are looked for in on PostgreSQL. Migration 0004 indexes this very expression with
+    pg_trgm: one index on the whole text, because the planner prices an OR of three trigram
+    indexes above a sequential scan even where the indexes are a hundred times faster."""
     return Upper(Concat("title", Value(" "), "standfirst", Value(" "), "body", output_field=TextField()))
 
 
@@ -62,9 +132,45 @@ def full_text_query(terms, using):
         return text if cursor.fetchone()[0] else ""
 
 
+def postgresql_term(text):
+    """(condition, rank) of one CJK term on PostgreSQL: all its words in the words table
+    (GIN-indexed), its other parts by substring (served by the trigram index)."""
+    words, others = split_term(text)
+    condition, rank = Q(), Value(0.0, output_field=FloatField())
+    if words:
+        tsquery = " & ".join(f"'{word}'" for word in words)
+        condition &= Q(
+            pk__in=RawSQL(
+                f"SELECT article_id FROM {FTS_TABLE} WHERE words @@ to_tsquery('{WORDS_CONFIG}', %s)",
+                [tsquery],
+            )
+        )
+        rank = PostgreSQLWordsRank(tsquery)
+    for other in others:
+        condition &= Q(haystack__contains=other.upper())
+    return condition, rank
+
+
+def sqlite_term(text):
+    """(condition, rank) of one CJK term on SQLite: all its words in the FTS5 table, its
+    other parts by substring."""
+    words, others = split_term(text)
+    condition, rank = Q(), Value(0.0, output_field=FloatField())
+    if words:
+        match = " AND ".join(f'"{word}"' for word in words)
+        condition &= Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]))
+        for word in words:
+            rank = rank + WordsRank(word)
+    for other in others:
+        condition &= substring_q(other)
+        rank = rank + substring_rank(other)
+    return condition, rank
+
+
 def match_postgresql(queryset, terms, full_text):
     """PostgreSQL: groups without CJK by full-text search (`full_text`, from
-    full_text_query()), groups containing CJK by substring. Returns (queryset, rank)."""
+    full_text_query()), groups containing CJK by word (their other terms by substring).
+    Returns (queryset, rank)."""
     cjk_groups = [g for g in terms if any(t.cjk for t in g)]
     rank = None
     if full_text:
@@ -72,26 +178,48 @@ def match_postgresql(queryset, terms, full_text):
         queryset = queryset.alias(document=SearchDocument()).filter(document=query)
         rank = SearchRank(F("document"), query)
     if cjk_groups:
-        # Compared as `haystack LIKE '%TERM%'`, the form the trigram index serves.
         queryset = queryset.alias(haystack=substring_document())
-        queryset, cjk_rank = match_substrings(
-            queryset, cjk_groups, lambda text: Q(haystack__contains=text.upper())
+        # `haystack LIKE '%TERM%'`: the form the trigram index serves.
+        queryset, cjk_rank = match_groups(
+            queryset,
+            cjk_groups,
+            cjk_term=postgresql_term,
+            other_term=lambda text: (Q(haystack__contains=text.upper()), substring_rank(text)),
         )
         rank = cjk_rank if rank is None else rank + cjk_rank
     return queryset, rank
 
 
-def match_substrings(queryset, groups, matches=substring_q):
-    """Every group by substring (SQLite, and CJK on PostgreSQL), ranked by where each term
-    matched. Returns (queryset, rank)."""
+def match_sqlite(queryset, terms):
+    """SQLite: every group, CJK terms by word, the others by substring. Returns (queryset, rank)."""
+    return match_groups(
+        queryset,
+        terms,
+        cjk_term=sqlite_term,
+        other_term=lambda text: (substring_q(text), substring_rank(text)),
+    )
+
+
+def match_groups(queryset, groups, cjk_term, other_term):
+    """Every group (AND), each of its terms an alternative (OR); a negated group excludes.
+    `cjk_term` and `other_term` give a term's (condition, rank). Returns (queryset, rank)."""
     rank = Value(0.0, output_field=FloatField())
     for group in groups:
-        if group[0].negated:
-            queryset = queryset.exclude(matches(group[0].text))
-            continue
         condition = Q()
         for term in group:
-            condition |= matches(term.text)
-            rank = rank + substring_rank(term.text)
-        queryset = queryset.filter(condition)
+            term_condition, term_rank = (cjk_term if term.cjk else other_term)(term.text)
+            condition |= term_condition
+            if not term.negated:
+                rank = rank + term_rank
+        queryset = queryset.exclude(condition) if group[0].negated else queryset.filter(condition)
     return queryset, rank
+
+
+def match_substrings(queryset, groups, matches=substring_q):
+    """Every group by substring, ranked by where each term matched. Returns (queryset, rank)."""
+    return match_groups(
+        queryset,
+        groups,
+        cjk_term=lambda text: (matches(text), substring_rank(text)),
+        other_term=lambda text: (matches(text), substring_rank(text)),
+    )

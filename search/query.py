@@ -9,10 +9,11 @@ MAX_QUERY_LENGTH = 200
 # Slugs and names are at most 100 characters; longer values cannot match anything.
 MAX_VALUE_LENGTH = 100
 
-_CJK = re.compile(
+CJK_CHARACTERS = (
     "[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
 )
+_CJK = re.compile(CJK_CHARACTERS)
 # Web-search syntax: an optional "-" then a "quoted phrase" (closing quote optional) or a word.
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WHITESPACE = re.compile(r"\s+")

@@ -14,16 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, ArticleOrganisation, ArticleTopic, Organisation, Section, Topic
 from core.languages import localized
-from core.text import unicode_slugify
+from core.text import fold_chinese, unicode_slugify
 
-from .backends import full_text_query, match_postgresql, match_substrings
-from .query import MAX_VALUE_LENGTH, clean_query, clean_text, parse_terms
+from .backends import full_text_query, match_postgresql, match_sqlite
+from .query import CJK_CHARACTERS, MAX_VALUE_LENGTH, clean_query, clean_text, contains_cjk, parse_terms
+from .spelling import nearest_name
 
 # More filters than this of one kind is not a reader's search: ignore the rest.
 MAX_VALUES_PER_FILTER = 10
 FACET_SIZE = 15
 # A search with words ranks at most this many matches, the newest (see the docstring).
 MAX_RANKED = 1000
+# "Did you mean" looks at most this many words of a query.
+MAX_SPELLING_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,8 @@ class ArticleSearch:
     @staticmethod
     def _resolve(kind, requested):
         """{requested value: object}, matching the slug, then the name ignoring case, then the
-        Chinese name, then the slug the value would get ("Smart City" -> "smart-city").
+        Chinese name, then the slug the value would get ("Smart City" -> "smart-city"), then
+        (for Chinese) any of them in the other script.
         Only public ones: a tag that only drafts or scheduled articles carry is unknown."""
         slugified = {value: unicode_slugify(value) for value in requested}
         candidates = Q(slug__in=[*requested, *slugified.values()])
@@ -137,6 +141,18 @@ class ArticleSearch:
                 or next((o for o in objects if o.name_zh_hant.lower() == value.lower()), None)
                 or next((o for o in objects if o.slug == slugified[value]), None)
             )
+        unresolved = [value for value in requested if found[value] is None and contains_cjk(value)]
+        if unresolved:
+            # Chinese in the other script ("数码港" for 數碼港): compared folded (core.text),
+            # over the public tags with Chinese in a name or slug. One more query, only then.
+            folded = {fold_chinese(value).casefold(): value for value in unresolved}
+            for obj in kind.model.objects.public().filter(
+                Q(name__regex=CJK_CHARACTERS) | ~Q(name_zh_hant="")
+            ):
+                for name in (obj.slug, obj.name, obj.name_zh_hant):
+                    value = folded.get(fold_chinese(name).casefold())
+                    if value is not None and found[value] is None:
+                        found[value] = obj
         return found
 
     @property
@@ -163,6 +179,50 @@ class ArticleSearch:
             gettext("%(kind)s: %(name)s") % {"kind": f.kind.label, "name": f.label} for f in self.filters
         ]
         return gettext(", ").join(parts)
+
+    # --- did you mean -----------------------------------------------------------------------
+
+    def did_you_mean(self):
+        """The same search with misspelt words and unknown tags replaced by the nearest public
+        names (spelling.py), as {"q": ..., "values": ..., "label": ..., "url": ...}, or None when
+        nothing is near. For a search that found nothing: a few queries per word."""
+        changed = False
+        words = []
+        for word in self.q.split()[:MAX_SPELLING_WORDS]:
+            replacement = None
+            if (
+                len(word) >= 3
+                and not contains_cjk(word)
+                and not word.startswith(("-", '"'))
+                and word.lower() != "or"
+            ):
+                for kind in FILTER_KINDS:
+                    found = nearest_name(kind.model, word)
+                    if found is not None:
+                        replacement = found[1]
+                        break
+            if replacement is not None:
+                changed = True
+                words.append(f'"{replacement}"' if " " in replacement else replacement)
+            else:
+                words.append(word)
+        values = {param: list(requested) for param, requested in self.values.items()}
+        labels = []
+        for active in self.filters:
+            if active.known:
+                continue
+            found = nearest_name(active.kind.model, active.value)
+            if found is not None:
+                changed = True
+                values[active.kind.param] = [
+                    found[0].slug if v == active.value else v for v in values[active.kind.param]
+                ]
+                labels.append(found[0].localized_name)
+        if not changed:
+            return None
+        corrected = ArticleSearch(q=" ".join(words), values=values, language=self.language)
+        label = " · ".join(filter(None, [corrected.q, *labels]))
+        return {"q": corrected.q, "values": values, "label": label, "url": corrected.url()}
 
     # --- URLs --------------------------------------------------------------------------------
 
@@ -203,7 +263,7 @@ class ArticleSearch:
         if self._vendor == "postgresql":
             queryset, rank = match_postgresql(queryset, self.terms, self._full_text_query)
         else:
-            queryset, rank = match_substrings(queryset, self.terms)
+            queryset, rank = match_sqlite(queryset, self.terms)
         if rank is None:  # only words PostgreSQL ignores ("the"): nothing to rank
             return self._one_per_story(queryset), None
         # Rank the newest MAX_RANKED matches only: an index-only walk down the publication

@@ -55,5 +55,9 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
                 self.search.url(page=page.previous_page_number()) if page.has_previous() else ""
             ),
             next_page_url=self.search.url(page=page.next_page_number()) if page.has_next() else "",
+            # Never a silent empty page: a search that found nothing offers the nearest names.
+            did_you_mean=(
+                self.search.did_you_mean() if not page.paginator.count and not self.search.is_empty else None
+            ),
         )
         return context

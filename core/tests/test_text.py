@@ -2,7 +2,13 @@
 
 import pytest
 
-from core.text import CHINESE_CHARACTERS_PER_MINUTE, ENGLISH_WORDS_PER_MINUTE, count_text, reading_minutes
+from core.text import (
+    CHINESE_CHARACTERS_PER_MINUTE,
+    ENGLISH_WORDS_PER_MINUTE,
+    count_text,
+    fold_chinese,
+    reading_minutes,
+)
 
 # (text, English words, Chinese characters): also the samples the writing screen's
 # JavaScript count is checked against (tests/browser/test_writing_screen.py).
@@ -32,3 +38,36 @@ def test_reading_time_is_words_and_characters_at_their_rates_rounded_up():
     # Mixed text: each part at its own rate, added.
     mixed = "word " * (ENGLISH_WORDS_PER_MINUTE * 2) + "字" * (CHINESE_CHARACTERS_PER_MINUTE * 2)
     assert reading_minutes(mixed) == 4
+
+
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("數碼港", "数码港"),
+        ("数码港", "数码港"),
+        ("香港科學園", "香港科学园"),
+        ("金融科技", "金融科技"),
+        ("發展 頭髮", "发展 头发"),
+        ("臺灣", "台湾"),
+        ("ＡＩ fintech", "AI fintech"),
+        ("Cyberport 數碼港", "Cyberport 数码港"),
+    ],
+)
+def test_fold_chinese_gives_one_form_for_both_scripts_and_widths(text, folded):
+    assert fold_chinese(text) == folded
+
+
+def test_fold_chinese_keeps_each_character_in_place():
+    text = "香港科學園與數碼港合作，發展人工智能 (AI)。"
+    folded = fold_chinese(text)
+    assert len(folded) == len(text)
+    changed = [(a, b) for a, b in zip(text, folded, strict=True) if a != b]
+    assert changed == [
+        ("學", "学"),
+        ("園", "园"),
+        ("與", "与"),
+        ("數", "数"),
+        ("碼", "码"),
+        ("，", ","),
+        ("發", "发"),
+    ]

@@ -1,0 +1,83 @@
+"""Highlighting: the words a search matched, marked in a result's title and in a snippet of
+its body. Matched as the search matches: Chinese by its folded words in the folded text (so
+数码港 marks 數碼港), other words case-insensitively where a word starts ("fintech" marks
+"Fintechs"). The output is the text escaped, with only <mark> added."""
+
+import re
+
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from core.text import fold_chinese
+
+from .backends import split_term
+
+SNIPPET_LENGTH = 200
+
+
+def needles(terms):
+    """The folded strings to mark for the positive terms of a search, longest first."""
+    found = set()
+    for group in terms:
+        for term in group:
+            if term.negated:
+                continue
+            if term.cjk:
+                words, others = split_term(term.text)
+                found.update(words)
+                found.update(other.casefold() for other in others)
+            else:
+                found.add(fold_chinese(term.text).casefold())
+    return sorted((n for n in found if n), key=len, reverse=True)
+
+
+def _folded(text):
+    """`text` folded and casefolded character by character, with each folded character's
+    position in `text` (folding may lengthen a character: "ß" -> "ss")."""
+    chars, positions = [], []
+    for i, ch in enumerate(text):
+        for folded in fold_chinese(ch).casefold():
+            chars.append(folded)
+            positions.append(i)
+    return "".join(chars), positions
+
+
+def _spans(text, strings):
+    """Non-overlapping (start, end) spans of `text` where `strings` occur."""
+    if not strings or not text:
+        return []
+    folded, positions = _folded(text)
+    pattern = "|".join(
+        re.escape(s) if re.match(r"\W", s[0]) or not s[0].isascii() else rf"(?<![^\W_]){re.escape(s)}"
+        for s in strings
+    )
+    spans = []
+    for match in re.finditer(pattern, folded):
+        start, end = positions[match.start()], positions[match.end() - 1] + 1
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+    return spans
+
+
+def mark(text, strings):
+    """`text` escaped, its matches in <mark>."""
+    out, last = [], 0
+    for start, end in _spans(text, strings):
+        out += [escape(text[last:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        last = end
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def snippet(text, strings, length=SNIPPET_LENGTH):
+    """A window of `text` (HTML or Markdown, as plain text) around its first match, marked;
+    "" when nothing in it matched."""
+    plain = re.sub(r"\s+", " ", strip_tags(text or "")).strip()
+    spans = _spans(plain, strings)
+    if not spans:
+        return ""
+    start = max(0, spans[0][0] - length // 3)
+    end = min(len(plain), start + length)
+    window = plain[start:end]
+    marked = mark(window, strings)
+    return mark_safe(("… " if start else "") + marked + (" …" if end < len(plain) else ""))
