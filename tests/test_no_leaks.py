@@ -315,6 +315,8 @@ def test_an_article_leaves_every_output_at_its_expiry_time_with_no_cron(
             response = client.get(url)
             assert response.status_code == 200, url
             assert "zqxleaving" not in response_text(response), url
+
+
 # --- The Content API, the news sitemap, JSON feeds and webhook payloads (issue 14) ----------
 
 
