@@ -273,7 +273,7 @@ class ArticleAdmin(VersionAdmin):
         """The revision's comment names the change of status and its note (history)."""
         change = getattr(request, "_article_status_change", None)
         if change is not None and reversion.is_active():
-            words = f"{change.label}." + (f" {change.note}" if change.note else "")
+            words = f"{workflow.label(change)}." + (f" {change.note}" if change.note else "")
             reversion.set_comment(f"{reversion.get_comment()}\n{words}".strip())
 
     def log_addition(self, request, obj, message):
@@ -376,7 +376,7 @@ class ArticleAdmin(VersionAdmin):
             raise PermissionDenied
         context = {
             "can_restore": self.has_change_permission(request, obj),
-            "status_changes": StatusChange.objects.of(obj),
+            "status_changes": [(change, workflow.label(change)) for change in StatusChange.objects.of(obj)],
         }
         context.update(extra_context or {})
         return super().history_view(request, object_id, context)

@@ -125,10 +125,3 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.article_id}: {self.source} → {self.target}"
-
-    @property
-    def label(self):
-        from .workflow import TRANSITIONS
-
-        found = TRANSITIONS.get(self.transition)
-        return found.label if found else self.transition

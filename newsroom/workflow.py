@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
+from .models import StatusChange
 from .permissions import may_publish
 
 DRAFT, REVIEW, PUBLISHED, UNPUBLISHED = (
@@ -107,10 +108,14 @@ def check(request, source, target, note=""):
     return transition
 
 
+def label(change):
+    """What a recorded StatusChange did, in words (its stored transition's label)."""
+    found = TRANSITIONS.get(change.transition)
+    return found.label if found else change.transition
+
+
 def record(article, transition, source, user, note=""):
     """The transition happened (its article saved): keep who, when and the note."""
-    from .models import StatusChange
-
     now = timezone.now()
     Article.objects.filter(pk=article.pk).update(status_changed_at=now)
     article.status_changed_at = now

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom import workflow
 from newsroom.models import StatusChange
 from tests.admin_forms import admin_url, form_data
 
@@ -76,9 +77,9 @@ def test_allowed_transition_is_made_and_recorded(request, article_in, role, sour
     )
     assert article.status_changed_at == change.at
     history = client.get(admin_url("history", article.pk))
-    assert str(change.label) in history.content.decode()
+    assert str(workflow.label(change)) in history.content.decode()
     # The revision's comment says it too.
-    assert str(change.label) in history.context["action_list"][0]["revision"].comment
+    assert str(workflow.label(change)) in history.context["action_list"][0]["revision"].comment
 
 
 REFUSED_ON_THE_FORM = [
