@@ -13,6 +13,9 @@ from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
 
+# The key every page carries, so one purge of it empties the edge (restore, invalidate_page_cache).
+SITE_KEY = "site"
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
@@ -198,6 +201,5 @@ def clear_site_cache():
         backend.clear()
     invalidate_page_cache()
     from .purge import purge_keys
-    from .surrogate import SITE_KEY
 
     purge_keys({SITE_KEY}, hard=True)  # and every page at the edge

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-SITE_KEY = "site"
+from .generation import SITE_KEY, content_state, request_state
+
 UNKEYED = "unkeyed"
 
 _collected = contextvars.ContextVar("hkai_surrogate_keys", default=None)
@@ -75,7 +76,6 @@ def upcoming_changes():
     if _scheduled_changes is None:
         return []
     from .fragments import generation_cached
-    from .generation import content_state, request_state
 
     horizon = settings.PAGE_CACHE_EDGE_SECONDS
     state = (request_state.get() or {}).get("state")
