@@ -7,6 +7,8 @@ Without them, every browser test is skipped with the reason."""
 import os
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,54 @@ def fresh_caches(browser):
     cache.clear()
     LOCAL_VALUES.clear()
     yield
+
+
+class RequestsInFlight:
+    """How many requests the live server is answering now, from Django's own request
+    signals (request_finished is sent once the response is closed, after its database
+    connection is given back)."""
+
+    def __init__(self):
+        self.count = 0
+        self.last_change = time.monotonic()
+        self.lock = threading.Lock()
+
+    def started(self, **kwargs):
+        with self.lock:
+            self.count += 1
+            self.last_change = time.monotonic()
+
+    def finished(self, **kwargs):
+        with self.lock:
+            self.count -= 1
+            self.last_change = time.monotonic()
+
+    def wait_until_quiet(self, quiet=0.3, timeout=15):
+        """Until no request has been running for `quiet` seconds: a page's last request
+        (an autosave sent as it is left, a debounced preview) may still be on its way."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.count <= 0 and time.monotonic() - self.last_change >= quiet:
+                    return
+            time.sleep(0.05)
+        raise AssertionError(f"{self.count} request(s) to the live server still running after {timeout} s")
+
+
+@pytest.fixture(autouse=True)
+def requests_finish_before_the_flush(browser, transactional_db):
+    """The page is left, and its last requests answered, before the test's database is
+    flushed. A request still running then (an autosave's `SELECT ... FOR UPDATE`) holds
+    locks that the flush's TRUNCATE waits for, and PostgreSQL answers with a deadlock."""
+    from django.core.signals import request_finished, request_started
+
+    in_flight = RequestsInFlight()
+    request_started.connect(in_flight.started, weak=False)
+    request_finished.connect(in_flight.finished, weak=False)
+    try:
+        yield
+        browser.get("about:blank")
+        in_flight.wait_until_quiet()
+    finally:
+        request_started.disconnect(in_flight.started)
+        request_finished.disconnect(in_flight.finished)
