@@ -82,7 +82,7 @@ class ArticleFilters:
         if self.language:
             articles = articles.filter(language=self.language)
         if self.authors:
-            found = {a.slug: a for a in public_authors().filter(slug__in=self.authors)}
+            found = {a.slug: a for a in Author.objects.public().filter(slug__in=self.authors)}
             if len(found) < len(self.authors):
                 return articles.none()
             for author in found.values():
@@ -96,9 +96,3 @@ class ArticleFilters:
         if self.updated_after:
             articles = articles.filter(updated_at__gte=self.updated_after)
         return articles
-
-
-def public_authors():
-    """Authors with at least one published article: an author only drafts carry is unknown."""
-    published = Article.objects.published().filter(authors=OuterRef("pk"))
-    return Author.objects.filter(Exists(published))

@@ -10,11 +10,11 @@ from rest_framework import generics
 from rest_framework import serializers as drf_serializers
 
 from articles import surrogates
-from articles.models import Article, Organisation, Section, Topic
+from articles.models import Article, Author, Organisation, Section, Topic
 from pagecache.surrogate import add_keys
 
 from . import serializers
-from .filters import ArticleFilters, public_authors
+from .filters import ArticleFilters
 from .pagination import ArticlePagination, SlugPagination
 
 
@@ -191,7 +191,7 @@ class AuthorListView(KeyedListMixin, generics.ListAPIView):
     list_keys = (surrogates.HOME,)
 
     def get_queryset(self):
-        return public_authors()
+        return Author.objects.public()
 
 
 @extend_schema(tags=["authors"], responses={200: serializers.AuthorSerializer, **DETAIL_ERRORS})
@@ -200,7 +200,7 @@ class AuthorDetailView(SlugDetailMixin, generics.RetrieveAPIView):
     list_keys = (surrogates.HOME,)
 
     def get_queryset(self):
-        return public_authors()
+        return Author.objects.public()
 
 
 class DocsView(SpectacularSwaggerSplitView):

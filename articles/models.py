@@ -25,7 +25,7 @@ from taggit.models import ItemBase, TagBase
 from core.languages import language_tag, localized_field
 from core.text import normalise_tag_name, reading_minutes, tag_slug, unicode_slugify
 
-from .querysets import ArticleQuerySet, SectionQuerySet, Status, TagQuerySet, published_q
+from .querysets import ArticleQuerySet, AuthorQuerySet, SectionQuerySet, Status, TagQuerySet, published_q
 from .rendering import referenced_image_ids, render_markdown
 
 
@@ -233,8 +233,13 @@ class NormalisingTaggableManager(_TaggableManager):
         )
 
 
-class Author(models.Model):
-    """A public byline, tied to the user account that writes under it."""
+class Author(LocalizedNameMixin, models.Model):
+    """A public byline, tied to the user account that writes under it. Its page
+    (/authors/<slug>/) and feeds exist once a published article carries it
+    (`Author.objects.public()`)."""
+
+    # How an article names its authors (ArticleQuerySet.about).
+    article_lookup = "authors"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -245,8 +250,29 @@ class Author(models.Model):
         verbose_name=_("user"),
     )
     name = models.CharField(_("display name"), max_length=120)
+    name_zh_hant = chinese_name_field()
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
     bio = models.TextField(_("short bio"), blank=True, max_length=1000)
+    bio_zh_hant = models.TextField(
+        _("Chinese bio"),
+        blank=True,
+        max_length=1000,
+        help_text=_(
+            "The bio in Traditional Chinese, shown on Chinese pages. Left empty, they show the English one."
+        ),
+    )
+    # From the image library (images/), as an article's hero: its alt text and crop go with it.
+    photo = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photo_of",
+        verbose_name=_("photo"),
+        help_text=_("The author's portrait on their page."),
+    )
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -255,6 +281,28 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("reader:author_detail", kwargs={"slug": self.slug})
+
+    def url_in(self, language):
+        """The author's page in `language`'s URL space."""
+        with translation.override(language):
+            return self.get_absolute_url()
+
+    def bio_in(self, language):
+        """The bio in `language`, or the English one when there is none."""
+        return (language and getattr(self, localized_field("bio", language), "")) or self.bio
+
+    @property
+    def localized_bio(self):
+        return self.bio_in(translation.get_language())
+
+    @property
+    def localized_bio_language(self):
+        """The language the localized bio is written in (for its lang attribute)."""
+        language = translation.get_language()
+        return language if getattr(self, localized_field("bio", language), "") else settings.LANGUAGE_CODE
 
 
 class Article(models.Model):

@@ -92,6 +92,16 @@ class TagQuerySet(models.QuerySet):
         return self.filter(Exists(published_links))
 
 
+class AuthorQuerySet(models.QuerySet):
+    def public(self):
+        """Authors with at least one published article: an EXISTS probe per author, which
+        stops at the first one. An author only drafts, scheduled, expired or in-review
+        articles carry has no page, no feed and no sitemap entry, like a tag."""
+        links = self.model.articles.through
+        published_links = links.objects.filter(author=OuterRef("pk")).filter(published_q(prefix="article__"))
+        return self.filter(Exists(published_links))
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """The one publication rule: published, published_at not in the future, not expired."""
