@@ -179,11 +179,11 @@ def object_change(before, after):
 
 def image_change(before, after):
     """A library image's alt text, caption, credit or crop changed, or it was deleted: the
-    public articles showing it (as hero or in the body), by their keys. A new image is on
-    no page yet."""
+    public articles showing it (as hero or in the body), and the authors it portrays, by
+    their keys. A new image is on no page yet."""
     if before is None:
         return set()
-    from .models import Article
+    from .models import Article, Author
     from .rendering import referenced_image_ids
 
     image = after if after is not None else before
@@ -192,7 +192,8 @@ def image_change(before, after):
     for pk, body in public.filter(body__contains=f"image:{image.pk}").values_list("pk", "body"):
         if image.pk in referenced_image_ids(body):
             shown.add(pk)
-    return {article_key(pk) for pk in shown}
+    portrayed = Author.objects.public().filter(photo_id=image.pk).values_list("pk", flat=True)
+    return {article_key(pk) for pk in shown} | {f"u{pk}" for pk in portrayed}
 
 
 def scheduled_changes(horizon):

@@ -15,6 +15,7 @@ sitemaps = {
     "sections": reader_sitemaps.SectionSitemap,
     "organisations": reader_sitemaps.OrganisationSitemap,
     "topics": reader_sitemaps.TopicSitemap,
+    "authors": reader_sitemaps.AuthorSitemap,
 }
 
 urlpatterns = [

@@ -459,10 +459,11 @@ class TopicAdmin(TagAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(PublishedCountMixin, admin.ModelAdmin):
-    list_display = ("name", "slug", "user", "published_articles")
-    search_fields = ("name", "slug", "user__username")
+    list_display = ("name", "name_zh_hant", "slug", "user", "published_articles")
+    search_fields = ("name", "name_zh_hant", "slug", "user__username")
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("name",)
+    fields = ("name", "name_zh_hant", "slug", "user", "photo", "bio", "bio_zh_hant")
 
     def get_queryset(self, request):
         return (
@@ -476,7 +477,16 @@ class AuthorAdmin(PublishedCountMixin, admin.ModelAdmin):
         if db_field.name == "user":
             # Bylines belong to newsroom accounts.
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True).order_by("username")
+        if db_field.name == "photo":
+            # The article hero's chooser: the image library, with search and upload.
+            kwargs["widget"] = HeroImageWidget(db_field.remote_field, self.admin_site)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def view_on_site(self, obj):
+        # Only once the author has a public page: before that it is a 404 for everyone.
+        if Author.objects.public().filter(pk=obj.pk).exists():
+            return obj.get_absolute_url()
+        return None
 
 
 @admin.register(Correction)

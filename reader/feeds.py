@@ -1,4 +1,5 @@
-"""RSS and Atom feeds: the latest articles, and one feed per section, organisation and topic.
+"""RSS, Atom and JSON feeds: the latest articles, and one feed per section, organisation,
+topic and author.
 
 Every feed lists published articles only (Article.objects.published()), with what an
 item shows prefetched by for_listing(), so a feed runs a fixed number of queries.
@@ -28,7 +29,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.translation import get_language, gettext
 
-from articles.models import Article, Organisation, Section, Topic
+from articles.models import Article, Author, Organisation, Section, Topic
 from core.languages import language_tag
 
 FEED_ITEMS = 30
@@ -111,14 +112,14 @@ class LatestArticlesFeed(Feed):
 
     def item_author_name(self, item):
         # .all() uses the prefetch cache; .names() would query per item (taggit #936).
-        return feed_text(", ".join(author.name for author in item.authors.all())) or None
+        return feed_text(", ".join(author.localized_name for author in item.authors.all())) or None
 
     def item_categories(self, item):
         return [feed_text(topic.localized_name) for topic in item.topics.all()]
 
 
 class FilteredArticlesFeed(LatestArticlesFeed):
-    """The newest published articles of one section, organisation or topic (`get_object`)."""
+    """The newest published articles of one section, organisation, topic or author (`get_object`)."""
 
     model = None
 
@@ -169,6 +170,19 @@ class TopicFeed(FilteredArticlesFeed):
     model = Topic
 
 
+class AuthorFeed(FilteredArticlesFeed):
+    """An author's articles: public once a published article carries their byline, like
+    their page."""
+
+    model = Author
+
+    def description(self, obj):
+        return feed_text(
+            gettext("The latest %(site)s articles by %(name)s.")
+            % {"site": settings.SITE_NAME, "name": obj.localized_name}
+        )
+
+
 class AtomMixin:
     feed_type = HTMLTextAtom1Feed
 
@@ -186,6 +200,10 @@ class OrganisationAtomFeed(AtomMixin, OrganisationFeed):
 
 
 class TopicAtomFeed(AtomMixin, TopicFeed):
+    pass
+
+
+class AuthorAtomFeed(AtomMixin, AuthorFeed):
     pass
 
 
@@ -256,4 +274,8 @@ class OrganisationJSONFeed(JSONFeedMixin, OrganisationFeed):
 
 
 class TopicJSONFeed(JSONFeedMixin, TopicFeed):
+    pass
+
+
+class AuthorJSONFeed(JSONFeedMixin, AuthorFeed):
     pass

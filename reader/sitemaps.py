@@ -1,5 +1,5 @@
-"""The sitemap: published articles, the sections, organisations and topics that have
-published articles, and the site's fixed pages, each with its last modification time.
+"""The sitemap: published articles, the sections, organisations, topics and authors that
+have published articles, and the site's fixed pages, each with its last modification time.
 
 Both languages are in the one sitemap (Django's `i18n`), each URL with its `xhtml:link`
 alternates (`alternates`, `x_default`):
@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Organisation, Section, Topic
+from articles.models import Article, Author, Organisation, Section, Topic
 from core.languages import hreflang_alternates, news_language
 
 
@@ -95,7 +95,7 @@ class ArticleSitemap(BilingualSitemap):
 
 
 class _WithPublishedArticlesSitemap(BilingualSitemap):
-    """Sections, organisations or topics that have published articles; lastmod is the
+    """Sections, organisations, topics or authors that have published articles; lastmod is the
     newest change to one of those articles (their pages change when an article does)."""
 
     model = None
@@ -125,6 +125,10 @@ class OrganisationSitemap(_WithPublishedArticlesSitemap):
 
 class TopicSitemap(_WithPublishedArticlesSitemap):
     model = Topic
+
+
+class AuthorSitemap(_WithPublishedArticlesSitemap):
+    model = Author
 
 
 class StaticPagesSitemap(BilingualSitemap):

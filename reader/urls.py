@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<uslug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("authors/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
     # Feeds: RSS at the plain address, Atom under atom/.
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),
     path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="feed_latest_atom"),
@@ -52,6 +53,8 @@ urlpatterns = [
     ),
     path("feeds/topics/<uslug:slug>/", feeds.TopicFeed(), name="feed_topic"),
     path("feeds/topics/<uslug:slug>/atom/", feeds.TopicAtomFeed(), name="feed_topic_atom"),
+    path("feeds/authors/<uslug:slug>/", feeds.AuthorFeed(), name="feed_author"),
+    path("feeds/authors/<uslug:slug>/atom/", feeds.AuthorAtomFeed(), name="feed_author_atom"),
     # JSON Feed 1.1 beside RSS and Atom, under json/.
     path("feeds/latest/json/", feeds.LatestArticlesJSONFeed(), name="feed_latest_json"),
     path("feeds/sections/<uslug:slug>/json/", feeds.SectionJSONFeed(), name="feed_section_json"),
@@ -59,4 +62,5 @@ urlpatterns = [
         "feeds/organisations/<uslug:slug>/json/", feeds.OrganisationJSONFeed(), name="feed_organisation_json"
     ),
     path("feeds/topics/<uslug:slug>/json/", feeds.TopicJSONFeed(), name="feed_topic_json"),
+    path("feeds/authors/<uslug:slug>/json/", feeds.AuthorJSONFeed(), name="feed_author_json"),
 ]

@@ -1,8 +1,8 @@
 """Readers' pages. Thin views: every queryset starts from Article.objects.published()
 (or visible_to(), which is published() for everyone but staff previewing).
 
-Topics and organisations are public only once a published article carries them: a tag
-added to a draft or a scheduled article must not reveal it. Their pages and feeds look the
+Topics, organisations and authors are public only once a published article carries them: a
+tag or byline added to a draft or a scheduled article must not reveal it. Their pages and feeds look the
 tag up with `public()` (an EXISTS probe), the directories and counts come from `in_use()`
 (reader/directories.py), and the sitemap lists only those with a published article.
 
@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import surrogates
-from articles.models import Article, Organisation, Section, Topic
+from articles.models import Article, Author, Organisation, Section, Topic
 from articles.querysets import published_story_count
 from pagecache.fragments import generation_cached
 from pagecache.surrogate import add_keys
@@ -212,10 +212,13 @@ class FilteredArticleListView(ArticleCardsMixin, ListView):
     model = None
     context_object_name = "articles"
 
+    def public_objects(self):
+        # Public only: a tag or author once a published article carries it (an EXISTS
+        # probe, not in_use()'s count over all of the tag's links); every section.
+        return self.model.objects.public()
+
     def get_queryset(self):
-        # Public only: a tag once a published article carries it (an EXISTS probe, not
-        # in_use()'s count over all of the tag's links); every section.
-        self.object = get_object_or_404(self.model.objects.public(), slug=self.kwargs["slug"])
+        self.object = get_object_or_404(self.public_objects(), slug=self.kwargs["slug"])
         return super().get_queryset()
 
     def filter_articles(self, articles):
@@ -250,6 +253,18 @@ class OrganisationDetailView(TagArticleListView):
 class TopicDetailView(TagArticleListView):
     model = Topic
     template_name = "reader/topic_detail.html"
+
+
+class AuthorDetailView(FilteredArticleListView):
+    """An author's page: their name, photo and bio, and their published articles. Public
+    once a published article carries their byline, like a tag."""
+
+    model = Author
+    template_name = "reader/author_detail.html"
+
+    def public_objects(self):
+        # The photo's renditions in the same query as the author's (one more, however many).
+        return super().public_objects().select_related("photo").prefetch_related("photo__renditions")
 
 
 class TagDirectoryView(SurrogateKeysMixin, ListView):

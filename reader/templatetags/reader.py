@@ -147,6 +147,41 @@ def json_ld_script(data):
     )
 
 
+def person_reference(request, author, language):
+    """An author in an article's JSON-LD: their name in the article's language and their
+    page in it (a published article's authors have a page)."""
+    return {
+        "@type": "Person",
+        "name": author.name_in(language),
+        "url": request.build_absolute_uri(author.url_in(language)),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def author_json_ld(context, author):
+    """schema.org Person for an author's page, in the page's language: the other
+    language's name as alternateName, the photo's 1200-px rendition, the bio."""
+    request = context["request"]
+    language = translation.get_language()
+    name = author.name_in(language)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": name,
+        "url": request.build_absolute_uri(author.url_in(language)),
+        "mainEntityOfPage": {"@type": "ProfilePage", "@id": request.build_absolute_uri(request.path)},
+    }
+    other_names = {author.name_in(code) for code, _name in settings.LANGUAGES} - {name}
+    if other_names:
+        data["alternateName"] = sorted(other_names)
+    if author.localized_bio:
+        data["description"] = author.localized_bio
+    image = rendition_of_width(author.photo, 1200) if author.photo else None
+    if image is not None:
+        data["image"] = request.build_absolute_uri(image.url)
+    return json_ld_script(data)
+
+
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article):
     """schema.org NewsArticle for one article page."""
@@ -163,7 +198,7 @@ def article_json_ld(context, article):
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "articleSection": article.section.name_in(article.language),
         "keywords": [topic.name_in(article.language) for topic in article.topics.all()],
-        "author": [{"@type": "Person", "name": author.name} for author in article.authors.all()],
+        "author": [person_reference(request, author, article.language) for author in article.authors.all()],
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,
@@ -221,10 +256,13 @@ def nav_current(context, url, section=None, within=None):
 
 @register.simple_tag
 def author_names(authors):
-    """The byline's names: "<span>Ada</span>", "<span>Ada</span> and <span>Ben</span>",
-    "<span>Ada</span>, <span>Ben</span> and <span>Cy</span>", with the separators in the page's
-    language. `authors` is iterated once (a prefetched .all(): no query)."""
-    names = [format_html('<span class="author">{}</span>', author.name) for author in authors]
+    """The byline's names, each a link to the author's page, in the page's language:
+    "Ada", "Ada and Ben", "Ada, Ben and Cy", with the separators in the page's language.
+    `authors` is iterated once (a prefetched .all(): no query)."""
+    names = [
+        format_html('<a class="author" href="{}">{}</a>', author.get_absolute_url(), author.localized_name)
+        for author in authors
+    ]
     if len(names) < 2:
         return format_html_join("", "{}", ((name,) for name in names))
     between = pgettext("byline, between authors", ", ")

@@ -206,7 +206,10 @@ class TestArticleDetail:
         page = html(response)
         assert '<h1 class="story-title">ASTRI and the smart city</h1>' in page
         assert "How a research institute shapes the city." in page
-        assert 'By <span class="author">Ada Chan</span> and <span class="author">Ben Wong</span>' in page
+        assert (
+            'By <a class="author" href="/authors/ada/">Ada Chan</a>'
+            ' and <a class="author" href="/authors/ben/">Ben Wong</a>'
+        ) in page
         assert ">25 November 2026</time>" in page
         assert f'href="{full_article.section.get_absolute_url()}"' in page
         assert 'href="/organisations/astri/"' in page
