@@ -89,4 +89,5 @@ def bilingual(make_article, section, settings):
         "fintech": fintech,
         "cyberport": cyberport,
         "section": section,
+        "author": author,
     }

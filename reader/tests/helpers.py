@@ -84,6 +84,7 @@ PAGE_TYPES = [
     "organisation_detail",
     "topic_list",
     "topic_detail",
+    "author_detail",
     "search",
 ]
 
@@ -99,5 +100,6 @@ def page_types(content):
         "organisation_detail": content["cyberport"].get_absolute_url(),
         "topic_list": "/topics/",
         "topic_detail": content["fintech"].get_absolute_url(),
+        "author_detail": content["author"].get_absolute_url(),
         "search": "/search/?q=fintech",
     }

@@ -18,6 +18,7 @@ from newsroom.tests.helpers import logged_in
 from reader import views
 from tests.bilingual import CHINESE_LIST, ENGLISH_LIST
 from tests.page_checks import Page, get
+from tests.pictures import make_image
 
 from .helpers import ORIGIN, PAGE_TYPES, at, html, ok_html, page_types, parse, zh
 
@@ -322,7 +323,10 @@ def every_page(make_article, section):
     """One of each page type, with the URL of each."""
     organisation = Organisation.objects.create(name="ASTRI", kind=Organisation.Kind.RESEARCH)
     topic = Topic.objects.create(name="香港AI")
-    article = make_article(topics=[topic], organisations=[organisation], standfirst="Summary.")
+    author = Author.objects.create(name="Ada Chan", slug="ada-chan")
+    article = make_article(
+        topics=[topic], organisations=[organisation], authors=[author], standfirst="Summary."
+    )
     return {
         "home": reverse("reader:home"),
         "article_list": reverse("reader:article_list"),
@@ -332,6 +336,7 @@ def every_page(make_article, section):
         "organisation_detail": organisation.get_absolute_url(),
         "topic_list": reverse("reader:topic_list"),
         "topic_detail": topic.get_absolute_url(),
+        "author_detail": author.get_absolute_url(),
     }
 
 
@@ -531,7 +536,7 @@ class TestFeedsPerLanguage:
 
 
 # Latin words a Chinese page may show: the name, the feed formats, the switcher's "English".
-ALLOWED_LATIN = {"HKAI", "RSS", "Atom", "English"}
+ALLOWED_LATIN = {"HKAI", "RSS", "Atom", "JSON", "Feed", "English"}
 
 
 @pytest.fixture
@@ -580,7 +585,13 @@ def chinese_newsroom(make_article, section, settings):
     )
     # An updated article shows its update date too.
     Article.objects.filter(pk=first.pk).update(updated_at=timezone.now())
-    return {"article": first, "section": section, "topic": topic, "organisation": organisation}
+    return {
+        "article": first,
+        "section": section,
+        "topic": topic,
+        "organisation": organisation,
+        "author": authors[0],
+    }
 
 
 @pytest.mark.django_db
@@ -597,6 +608,7 @@ def test_chinese_pages_show_no_english_interface_text(client, chinese_newsroom):
             c["organisation"].get_absolute_url(),
             reverse("reader:topic_list"),
             c["topic"].get_absolute_url(),
+            c["author"].get_absolute_url(),
             reverse("search:search") + "?q=初創&topic=fintech&org=no-such-org",
             reverse("search:search") + "?q=人工智能",
             reverse("search:search") + "?topic=fintech",
@@ -709,12 +721,16 @@ MAX_QUERIES = {
     "organisation_detail": 7,
     "topic_list": 3,  # as organisation_list
     "topic_detail": 7,
+    # As topic_detail, and the photo's renditions.
+    "author_detail": 8,
     "feed_latest": 4,
     "feed_latest_atom": 4,
     "feed_section": 5,
     "feed_organisation": 5,
     "feed_topic_atom": 5,
-    "sitemap": 9,
+    "feed_author": 5,
+    "feed_author_json": 5,
+    "sitemap": 10,
     "robots_txt": 0,
 }
 
@@ -728,7 +744,7 @@ def catalogue(make_article, section, settings):
         settings.ARTICLES_PER_PAGE = n
         shared_topic = Topic.objects.create(name="shared topic")
         shared_org = Organisation.objects.create(name="Shared Org", kind="government")
-        shared_author = Author.objects.create(name="Shared Author", slug="shared")
+        shared_author = Author.objects.create(name="Shared Author", slug="shared", photo=make_image())
         articles = []
         for i in range(n):
             articles.append(
@@ -748,11 +764,14 @@ def catalogue(make_article, section, settings):
             "organisation_detail": shared_org.get_absolute_url(),
             "topic_list": reverse("reader:topic_list"),
             "topic_detail": shared_topic.get_absolute_url(),
+            "author_detail": shared_author.get_absolute_url(),
             "feed_latest": reverse("reader:feed_latest"),
             "feed_latest_atom": reverse("reader:feed_latest_atom"),
             "feed_section": reverse("reader:feed_section", args=[section.slug]),
             "feed_organisation": reverse("reader:feed_organisation", args=[shared_org.slug]),
             "feed_topic_atom": reverse("reader:feed_topic_atom", args=[shared_topic.slug]),
+            "feed_author": reverse("reader:feed_author", args=[shared_author.slug]),
+            "feed_author_json": reverse("reader:feed_author_json", args=[shared_author.slug]),
             "sitemap": reverse("sitemap"),
             "robots_txt": reverse("robots_txt"),
         }
@@ -769,7 +788,7 @@ def test_query_count_does_not_grow_with_articles(client, catalogue, n, django_as
         with django_assert_max_num_queries(MAX_QUERIES[name]):
             response = client.get(url)
         assert response.status_code == 200, name
-        if name in ("article_list", "section_detail", "topic_detail", "organisation_detail"):
+        if name in ("article_list", "section_detail", "topic_detail", "organisation_detail", "author_detail"):
             assert html(response).count('class="card"') == n, name
 
 
@@ -782,7 +801,7 @@ def test_chinese_pages_query_count_does_not_grow(
     settings.ARTICLES_PER_PAGE = n
     topic = Topic.objects.create(name="shared topic", name_zh_hant="共同主題")
     organisation = Organisation.objects.create(name="Shared Org", name_zh_hant="共同機構", kind="government")
-    author = Author.objects.create(name="Shared", slug="shared")
+    author = Author.objects.create(name="Shared", name_zh_hant="共同作者", slug="shared", photo=make_image())
     first = None
     for i in range(n):
         english = make_article(topics=[topic, f"topic {i}"], organisations=[organisation], authors=[author])
@@ -809,6 +828,9 @@ def test_chinese_pages_query_count_does_not_grow(
             "feed_section": reverse("reader:feed_section", args=[section.slug]),
             "feed_organisation": reverse("reader:feed_organisation", args=[organisation.slug]),
             "feed_topic_atom": reverse("reader:feed_topic_atom", args=[topic.slug]),
+            "author_detail": author.get_absolute_url(),
+            "feed_author": reverse("reader:feed_author", args=[author.slug]),
+            "feed_author_json": reverse("reader:feed_author_json", args=[author.slug]),
         }
     urls["sitemap"] = "/sitemap.xml"
     for name, url in urls.items():
@@ -816,7 +838,7 @@ def test_chinese_pages_query_count_does_not_grow(
         with django_assert_max_num_queries(MAX_QUERIES[name]):
             response = client.get(url)
         assert response.status_code == 200, name
-        if name in ("article_list", "section_detail", "topic_detail", "organisation_detail"):
+        if name in ("article_list", "section_detail", "topic_detail", "organisation_detail", "author_detail"):
             assert response.content.decode().count('class="card"') == n, name
 
 
