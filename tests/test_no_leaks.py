@@ -1,8 +1,8 @@
-"""Drafts and scheduled articles never leak: not in pages, feeds, the sitemap, search, tag
-directories and counts, or related articles.
+"""Drafts, articles in review and scheduled articles never leak: not in pages, feeds, the
+sitemap, search, tag directories and counts, author pages, or related articles.
 
-Hidden articles carry unique marker words (title, standfirst, body, slug, and topics and
-organisations that only they use). An anonymous reader crawls every page reachable from the
+Hidden articles carry unique marker words (title, standfirst, body, slug, and topics,
+organisations and an author that only they use). An anonymous reader crawls every page reachable from the
 home page, plus the feeds, sitemap, robots.txt, searches for the markers and the hidden tags'
 own pages; no marker may appear anywhere.
 """
@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from articles.models import Article, Organisation, Section, Topic
+from articles.models import Article, Author, Organisation, Section, Topic
 from pagecache.tests.helpers import page_cache  # noqa: F401  (a fixture)
 
 from .page_checks import EXPLICIT_PUBLIC_PATHS, crawl, list_urls, object_urls, response_text, try_reverse
@@ -34,6 +34,8 @@ class HiddenArticle:
         self.slug = f"{prefix}slug{n}"
         self.topic = f"{prefix}topic{n}"
         self.organisation = f"{prefix}org{n}"
+        # An author only this article carries: their name, slug and bio.
+        self.author = f"{prefix}author{n}"
 
     @property
     def article_markers(self):
@@ -41,26 +43,33 @@ class HiddenArticle:
 
     @property
     def markers(self):
-        return self.article_markers + [self.topic, self.organisation]
+        return self.article_markers + [self.topic, self.organisation, self.author]
+
+    def make_author(self):
+        return Author.objects.create(name=self.author, slug=self.author, bio=f"Bio of {self.author}.")
 
 
 @pytest.fixture
 def newsroom(db, make_article, section):
-    """15 published articles (two pages of listings) sharing topics and organisations with
-    3 drafts and 3 scheduled articles, which also have tags of their own."""
+    """15 published articles (two pages of listings) sharing topics, organisations and an
+    author with 3 drafts, 3 in review and 3 scheduled articles, which also have tags and an
+    author of their own."""
     research = Section.objects.create(name="Research", slug="research")
+    shared_author = Author.objects.create(name="Public Writer", slug="public-writer")
     published = [
         make_article(
             title=f"Published story {n}",
             section=research if n % 2 else section,
             topics=["fintech", f"public topic {n % 3}"],
             organisations=["HKSTP", f"Public org {n % 2}"],
+            authors=[shared_author],
         )
         for n in range(15)
     ]
     hidden = []
     for kind, state in (
         ("draft", {"status": Article.Status.DRAFT, "published_at": None}),
+        ("review", {"status": Article.Status.REVIEW, "published_at": None}),
         ("sched", {"status": Article.Status.PUBLISHED, "published_at": timezone.now() + timedelta(days=2)}),
     ):
         for n in range(3):
@@ -75,10 +84,11 @@ def newsroom(db, make_article, section):
                 # Shared tags too, so counts and related articles of public tags are tested.
                 topics=["fintech", "public topic 1", markers.topic],
                 organisations=["HKSTP", markers.organisation],
+                authors=[shared_author, markers.make_author()],
                 **state,
             )
             hidden.append((article, markers))
-    return {"published": published, "hidden": hidden}
+    return {"published": published, "hidden": hidden, "author": shared_author}
 
 
 def all_markers(newsroom):
@@ -121,7 +131,10 @@ def test_no_marker_in_directories_tag_pages_articles_and_search(client, newsroom
 
     # Listings, directories with their counts, public tags' pages, each published article's page
     # (with its related articles), page 2 of the listings.
-    urls = list_urls() + object_urls(*published, *public_tags, *public_orgs, *Section.objects.all())
+    urls = list_urls() + object_urls(
+        *published, *public_tags, *public_orgs, *Section.objects.all(), newsroom["author"]
+    )
+    urls.append(f"{newsroom['author'].get_absolute_url()}?page=2")
     urls += [f"{url}?page=2" for url in list_urls()]
     for url in urls:
         response = client.get(url)
@@ -139,6 +152,21 @@ def test_no_marker_in_directories_tag_pages_articles_and_search(client, newsroom
             if response.status_code == 200:
                 assert leaks_in(response_text(response), markers, ignore=[tag.name, tag.slug]) == [], tag
             checked += 1
+
+    # The hidden articles' own authors: no page, no feed, in either language.
+    for _article, hidden in newsroom["hidden"]:
+        for prefix in ("", "/zh-hant"):
+            name = hidden.author
+            for path in (
+                f"authors/{name}",
+                f"feeds/authors/{name}",
+                f"feeds/authors/{name}/atom",
+                f"feeds/authors/{name}/json",
+            ):
+                response = client.get(f"{prefix}/{path}/")
+                assert response.status_code == 404, path
+                assert leaks_in(response_text(response), markers, ignore=[hidden.author]) == [], path
+                checked += 1
 
     # Search for every marker word, and by hidden and shared tags.
     search = try_reverse("search:search")
@@ -160,7 +188,7 @@ def test_no_marker_in_directories_tag_pages_articles_and_search(client, newsroom
                 assert response.status_code in (200, 400, 404), (param, value)
                 assert leaks_in(response_text(response), markers, ignore=[value, slug]) == [], (param, value)
                 checked += 1
-    assert checked >= 60
+    assert checked >= 100
 
 
 def page_without(response, value):
@@ -196,7 +224,7 @@ def test_a_hidden_tag_looks_exactly_like_no_tag_in_search(client, newsroom, pref
                 assert page_without(response, value) == page_without(missing, nothing), (param, value)
                 assert leaks_in(page_without(response, value), markers + [tag.name_zh_hant]) == [], value
                 checked += 1
-    assert checked == 2 * 6 * 4
+    assert checked == 2 * len(newsroom["hidden"]) * 4
 
 
 @pytest.mark.parametrize("path", EXPLICIT_PUBLIC_PATHS)
@@ -216,7 +244,9 @@ def test_feeds_announced_by_pages_leak_nothing(client, newsroom):
 
     markers = all_markers(newsroom)
     feeds = set()
-    for url in list_urls() + object_urls(*Topic.objects.all(), *Organisation.objects.all()):
+    for url in list_urls() + object_urls(
+        *Topic.objects.all(), *Organisation.objects.all(), *Author.objects.all()
+    ):
         response = client.get(url)
         if response.status_code == 200:
             feeds |= {
@@ -263,6 +293,7 @@ def newsroom_with_expired(newsroom, make_article, section):
             section=section,
             topics=["fintech", "public topic 1", markers.topic],
             organisations=["HKSTP", markers.organisation],
+            authors=[newsroom["author"], markers.make_author()],
             published_at=timezone.now() - timedelta(days=3),
             expires_at=timezone.now() - timedelta(minutes=n + 1),
         )
@@ -362,6 +393,7 @@ def test_no_marker_anywhere_in_the_api(client, newsroom, api_unlimited):
         ):
             slug = model.objects.get(name=name).slug
             assert client.get(f"/api/v1/{path}/{quote(slug)}/").status_code == 404
+        assert client.get(f"/api/v1/authors/{hidden.author}/").status_code == 404
         for query in (
             {"q": hidden.title},
             {"q": hidden.body},
@@ -381,10 +413,18 @@ def test_no_marker_in_the_news_sitemap_and_json_feeds(client, newsroom):
     recent = timezone.now() - timedelta(hours=1)
     Article.objects.filter(pk__in=[a.pk for a in newsroom["published"]]).update(published_at=recent)
     paths = ["/sitemap-news.xml", "/sitemap-index.xml", "/feeds/latest/json/", "/zh-hant/feeds/latest/json/"]
-    for tag in [*Topic.objects.all(), *Organisation.objects.all(), *Section.objects.all()]:
-        kind = {"topic": "topics", "organisation": "organisations", "section": "sections"}[
-            tag._meta.model_name
-        ]
+    for tag in [
+        *Topic.objects.all(),
+        *Organisation.objects.all(),
+        *Section.objects.all(),
+        *Author.objects.all(),
+    ]:
+        kind = {
+            "topic": "topics",
+            "organisation": "organisations",
+            "section": "sections",
+            "author": "authors",
+        }[tag._meta.model_name]
         paths.append(f"/feeds/{kind}/{quote(tag.slug)}/json/")
     shown = 0
     for path in paths:
