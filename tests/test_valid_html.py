@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from articles.models import Article
+from articles.models import Article, Author
 from reader.tests.helpers import PAGE_TYPES, page_types, zh
+from tests.pictures import make_image
 
 VNU_JAR = Path(
     os.environ.get("VNU_JAR", Path(settings.BASE_DIR) / ".ci/node/node_modules/vnu-jar/build/dist/vnu.jar")
@@ -60,6 +61,17 @@ def test_every_page_type_in_both_languages_is_valid_html(client, bilingual, tmp_
     urls = page_types(bilingual)
     assert sorted(urls) == sorted(PAGE_TYPES)
     urls["search_with_filters"] = "/search/?q=fintech&topic=fintech&org=no-such-org"
+    # An author with everything their page can show: photo, bio in each language.
+    author = Author.objects.create(
+        name="Ada Chan",
+        name_zh_hant="陳愛達",
+        slug="ada-chan",
+        bio="Covers fintech.\nBased in Kowloon.",
+        bio_zh_hant="報道金融科技。",
+        photo=make_image("Ada Chan at her desk", size=(800, 800)),
+    )
+    bilingual["en"].authors.add(author)
+    urls["author_with_photo"] = author.get_absolute_url()
     urls["not_found"] = "/no/such/page/"
     files = []
     for name, url in urls.items():

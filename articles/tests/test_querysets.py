@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Organisation, Topic
+from articles.models import Article, Author, Organisation, Topic
 
 
 @pytest.mark.django_db
@@ -97,3 +97,25 @@ class TestExpiry:
         with pytest.raises(ValidationError) as error:
             article.full_clean()
         assert "expires_at" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_an_author_is_public_once_a_published_article_carries_their_byline(make_article):
+    now = timezone.now()
+    hidden_states = {
+        "draft": {"status": Article.Status.DRAFT, "published_at": None},
+        "review": {"status": Article.Status.REVIEW, "published_at": None},
+        "scheduled": {"published_at": now + timedelta(days=1)},
+        "expired": {"published_at": now - timedelta(days=2), "expires_at": now - timedelta(hours=1)},
+        "unpublished": {"status": Article.Status.UNPUBLISHED, "published_at": now - timedelta(days=1)},
+    }
+    hidden = []
+    for name, state in hidden_states.items():
+        author = Author.objects.create(name=name, slug=name)
+        make_article(authors=[author], **state)
+        hidden.append(author)
+    public = Author.objects.create(name="Public", slug="public")
+    make_article(authors=[public, hidden[0]])
+    make_article(authors=[public])
+    assert set(Author.objects.public()) == {public, hidden[0]}
+    assert Author.objects.public().count() == 2  # EXISTS: each author once, however many articles

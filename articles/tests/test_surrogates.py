@@ -141,6 +141,35 @@ class TestLibraryImages:
         assert purged(purges) == {f"a{shown.pk}", f"a{in_body.pk}", "unkeyed"}
         assert f"a{draft.pk}" not in purged(purges)
 
+    def test_a_changed_photo_purges_the_public_author_it_portrays(self, make_article, purges, commit):
+        from tests.pictures import make_image
+
+        photo = make_image("Ada at her desk", size=(320, 320))
+        public = Author.objects.create(name="Ada", slug="ada", photo=photo)
+        hidden = Author.objects.create(name="Ben", slug="ben", photo=photo)
+        make_article(authors=[public])
+        make_article(authors=[hidden], status=Article.Status.DRAFT, published_at=None)
+        purges.clear()
+        with commit():
+            photo.alt_text = "Ada in the newsroom"
+            photo.save()
+        assert purged(purges) == {f"u{public.pk}", "unkeyed"}
+
+    def test_an_author_renamed_or_given_a_photo_purges_the_pages_naming_them(self, db, purges, commit):
+        from tests.pictures import make_image
+
+        author = Author.objects.create(name="Ada", slug="ada")
+        purges.clear()
+        with commit():
+            author.name_zh_hant = "愛達"
+            author.save()
+        assert f"u{author.pk}" in purged(purges)
+        purges.clear()
+        with commit():
+            author.photo = make_image("Ada", size=(320, 320))
+            author.save()
+        assert f"u{author.pk}" in purged(purges)
+
     def test_a_new_picture_purges_nothing(self, db, purges, commit):
         from tests.pictures import make_image
 
