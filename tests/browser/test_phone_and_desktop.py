@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from articles.models import Article, Organisation, Section, Topic
+from articles.models import Article, Author, Organisation, Section, Topic
 
 from .conftest import (
     DESKTOP,
@@ -78,6 +78,7 @@ def page_types(language):
         ),
         "topic-list": url(language, "reader:topic_list"),
         "topic": url(language, "reader:topic_detail", Topic.objects.get(name="smart city").slug),
+        "author": url(language, "reader:author_detail", Author.objects.public().order_by("pk").first().slug),
         "search": url(
             language, "search:search", query="?q=" + ("人工智能" if language != "en" else "startups")
         ),

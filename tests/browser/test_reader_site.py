@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from articles.models import Article, Author, Organisation, Section, Topic
 from demo.launch import DATA_DIR
 from images.models import Image as LibraryImage
+from tests.pictures import make_image
 
 from .conftest import DESKTOP, PHONE, save_full_page_screenshot, set_viewport
 
@@ -71,7 +72,14 @@ def newsroom(db):
     fintech, robotics, smart_city, chinese, ethics = (
         Topic.objects.create(name=name) for name in ("fintech", "robotics", "smart city", "香港AI", "ethics")
     )
-    ada = Author.objects.create(name="Ada Chan", slug="ada-chan")
+    ada = Author.objects.create(
+        name="Ada Chan",
+        name_zh_hant="陳愛達",
+        slug="ada-chan",
+        bio="Ada covers fintech and the city's research institutes.\nBefore HKAI she reported on banking.",
+        bio_zh_hant="陳愛達報道金融科技與本地研究機構。",
+        photo=make_image("Ada Chan smiling at her desk", size=(600, 600)),
+    )
     wong = Author.objects.create(name="黃家明", slug="wong")
     now = timezone.now()
 
@@ -166,6 +174,7 @@ def newsroom(db):
         "astri": astri,
         "fintech": fintech,
         "robotics": robotics,
+        "ada": ada,
     }
 
 
@@ -197,6 +206,8 @@ def page_types(newsroom):
         "topic-list": reverse("reader:topic_list"),
         "topic": newsroom["fintech"].get_absolute_url(),
         "search": reverse("search:search") + "?q=robots",
+        "author": newsroom["ada"].get_absolute_url(),
+        "author-chinese": "/zh-hant" + newsroom["ada"].get_absolute_url(),
         "not-found": "/articles/no-such-article/",
     }
 
@@ -272,3 +283,22 @@ def test_skip_link_and_focus_are_visible(browser, live_server, newsroom):
     assert top >= 0  # on screen once focused
     outline = browser.execute_script("return getComputedStyle(arguments[0]).outlineStyle", focused)
     assert outline != "none"
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_a_byline_leads_to_the_authors_page_with_their_photo(browser, live_server, newsroom, width):
+    from selenium.webdriver.common.by import By
+
+    set_viewport(browser, width)
+    open_page(browser, live_server, newsroom["both"].get_absolute_url())
+    browser.find_element(By.CSS_SELECTOR, ".story-header .byline a.author").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Ada Chan"
+    photo = browser.find_element(By.CSS_SELECTOR, ".author-photo img")
+    assert photo.get_attribute("alt") == "Ada Chan smiling at her desk"
+    assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", photo)
+    box = browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height]", photo
+    )
+    assert box[0] == box[1] > 0  # a square cut, whatever the picture's shape
+    assert "Banks put robo-advisers to work" in visible_titles(browser)
+    assert "browsermarker" not in browser.page_source
