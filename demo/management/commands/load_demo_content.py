@@ -149,7 +149,13 @@ class Command(BaseCommand):
 
     def author(self, data):
         author, created = Author.objects.get_or_create(
-            slug=data["slug"], defaults={"name": data["name"], "bio": data.get("bio", "")}
+            slug=data["slug"],
+            defaults={
+                "name": data["name"],
+                "name_zh_hant": data.get("name_zh_hant", ""),
+                "bio": data.get("bio", ""),
+                "bio_zh_hant": data.get("bio_zh_hant", ""),
+            },
         )
         self.created["authors"] += created
         return author
