@@ -34,9 +34,14 @@ class LocalizedNameMixin:
     record's identity: tags are matched and slugged by it), `name_zh_hant` the Chinese
     one, blank when nobody has written it yet."""
 
+    def text_in(self, base, language):
+        """Field `base` ("name", "bio") in `language` ("zh-hant"), or the English text when
+        that language's is blank or has no field."""
+        return (language and getattr(self, localized_field(base, language), "")) or getattr(self, base)
+
     def name_in(self, language):
         """The name in `language` ("zh-hant"), or the English name when there is none."""
-        return (language and getattr(self, localized_field("name", language), "")) or self.name
+        return self.text_in("name", language)
 
     @property
     def localized_name(self):
@@ -290,13 +295,10 @@ class Author(LocalizedNameMixin, models.Model):
         with translation.override(language):
             return self.get_absolute_url()
 
-    def bio_in(self, language):
-        """The bio in `language`, or the English one when there is none."""
-        return (language and getattr(self, localized_field("bio", language), "")) or self.bio
-
     @property
     def localized_bio(self):
-        return self.bio_in(translation.get_language())
+        """The bio in the active language (the page's), falling back to English."""
+        return self.text_in("bio", translation.get_language())
 
     @property
     def localized_bio_language(self):

@@ -2,7 +2,8 @@
 
 URLs come from reverse(), so they follow the site's routes as they change. Picks are
 deliberately the heavy cases: the most used topic and organisation, the largest section,
-a deep listing page, a two-tag search over two popular topics that occur together.
+a deep listing page, a two-tag search over two popular topics that occur together, the
+author with the most articles.
 """
 
 from urllib.parse import urlencode
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
 
-from articles.models import Article, ArticleTopic, Organisation, Section, Topic
+from articles.models import Article, ArticleTopic, Author, Organisation, Section, Topic
 
 TEXT_QUERY = "privacy"
 
@@ -22,6 +23,7 @@ def pick_targets():
     section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
     topic = Topic.objects.in_use().order_by("-num_articles").first()
     organisation = Organisation.objects.in_use().order_by("-num_articles").first()
+    author = Author.objects.annotate(n=Count("articles")).order_by("-n").first()
     # The topic that most often shares an article with `topic`.
     partner_id = (
         ArticleTopic.objects.filter(content_object__topic_links__tag=topic)
@@ -43,6 +45,7 @@ def pick_targets():
         "section": section.get_absolute_url(),
         "topic": topic.get_absolute_url(),
         "organisation": organisation.get_absolute_url(),
+        "author": author.get_absolute_url(),
         "topic_list": reverse("reader:topic_list"),
         "organisation_list": reverse("reader:organisation_list"),
         "search_two_topics": search + "?" + urlencode([("topic", topic.slug), ("topic", partner.slug)]),
