@@ -32,6 +32,8 @@ from django.utils.translation import get_language, gettext
 from articles.models import Article, Author, Organisation, Section, Topic
 from core.languages import language_tag
 
+from .templatetags.reader import JSON_SCRIPT_ESCAPES
+
 FEED_ITEMS = 30
 
 
@@ -219,7 +221,11 @@ class JSONFeed1(SyndicationFeed):
     content_type = "application/feed+json; charset=utf-8"
 
     def write(self, outfile, encoding):
-        json.dump(self.document(), outfile, ensure_ascii=False, cls=DjangoJSONEncoder)
+        # "<", ">" and "&" as \u escapes (the same document once parsed): the plain-text
+        # titles hold what editors typed, and the file must not read as markup to anything
+        # that sniffs it as HTML. Pages announce these feeds, so crawlers fetch them.
+        text = json.dumps(self.document(), ensure_ascii=False, cls=DjangoJSONEncoder)
+        outfile.write(text.translate(JSON_SCRIPT_ESCAPES))
 
     def document(self):
         feed = self.feed

@@ -27,7 +27,7 @@ register = template.Library()
 
 # As django.utils.html.json_script escapes: "</script>", "<!--" and "&" inside the data
 # cannot end the block or start markup, because <, > and & never appear literally.
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter
@@ -143,7 +143,7 @@ def json_ld_script(data):
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return format_html(
         '<script type="application/ld+json">{}</script>',
-        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),
+        mark_safe(text.translate(JSON_SCRIPT_ESCAPES)),
     )
 
 

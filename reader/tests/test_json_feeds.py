@@ -57,3 +57,10 @@ def test_section_topic_and_organisation_json_feeds(client, stories, topic, organ
         titles = [item["title"] for item in feed(client, path)["items"]]
         assert titles and "Secret draft" not in titles, path
     assert client.get("/feeds/topics/no-such-topic/json/").status_code == 404
+
+
+def test_markup_in_plain_text_fields_is_escaped_in_the_file(client, stories):
+    """The title parses back as typed, but the file holds no "<" to be sniffed as markup."""
+    response = client.get("/feeds/latest/json/")
+    assert b"<b>" not in response.content and b"\\u003Cb\\u003E" in response.content
+    assert json.loads(response.content)["items"][0]["title"] == "AT&T <b>bold</b> plan"
