@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<uslug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("corrections/", views.CorrectionListView.as_view(), name="correction_list"),
     # Feeds: RSS at the plain address, Atom under atom/.
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),
     path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="feed_latest_atom"),
@@ -59,4 +60,8 @@ urlpatterns = [
         "feeds/organisations/<uslug:slug>/json/", feeds.OrganisationJSONFeed(), name="feed_organisation_json"
     ),
     path("feeds/topics/<uslug:slug>/json/", feeds.TopicJSONFeed(), name="feed_topic_json"),
+    # The corrections page's feeds: RSS, Atom, JSON Feed.
+    path("feeds/corrections/", feeds.CorrectionsFeed(), name="feed_corrections"),
+    path("feeds/corrections/atom/", feeds.CorrectionsAtomFeed(), name="feed_corrections_atom"),
+    path("feeds/corrections/json/", feeds.CorrectionsJSONFeed(), name="feed_corrections_json"),
 ]
