@@ -444,7 +444,12 @@ def test_corrections_of_hidden_articles_appear_nowhere(client, newsroom_with_exp
     """The corrections page (every page of it) and its feeds list the published articles'
     notes, never one of a draft, scheduled or expired article."""
     markers = all_markers(newsroom_with_expired)
-    for path in ("/corrections/", "/feeds/corrections/", "/feeds/corrections/atom/", "/feeds/corrections/json/"):
+    for path in (
+        "/corrections/",
+        "/feeds/corrections/",
+        "/feeds/corrections/atom/",
+        "/feeds/corrections/json/",
+    ):
         response = client.get(prefix + path)
         assert response.status_code == 200, path
         text = response_text(response)
