@@ -13,9 +13,7 @@ import difflib
 import re
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +21,19 @@ from reversion.models import Version
 
 from articles.models import Article, ArticleOrganisation, ArticleTopic, Author, Organisation, Section, Topic
 
-# Han characters (and CJK punctuation) one by one, runs of other letters and digits, runs
-# of spaces, and any other character alone: the units a diff marks as inserted or deleted.
+from .workflow import moment_html
+
+# Han characters (and CJK punctuation) one by one, runs of other letters and digits, and
+# any other character alone, each with the spaces after it: the units a diff marks as
+# inserted or deleted. (Spaces on their own would be the commonest unit by far, which makes
+# difflib's matching quadratic.)
 _WORDS = re.compile(
-    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\W\u3400-\u9fff]+|\s+|."
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\W\u3400-\u9fff]+\s*|\s+|.\s*"
 )
+
+# Past this many words on either side of a changed run of lines, the run is shown deleted
+# and inserted whole: a word diff's cost grows with the product of the two lengths.
+WORD_DIFF_LIMIT = 3000
 
 TEXT_FIELDS = (("title", _("Title")), ("standfirst", _("Standfirst")), ("body", _("Body")))
 
@@ -36,21 +42,52 @@ def words(text):
     return _WORDS.findall(text or "")
 
 
-def word_diff(before, after):
-    """`after` against `before`, HTML-escaped, deletions in <del> and insertions in <ins>."""
-    old, new = words(before), words(after)
+def _marked(tag, text):
+    return f"<{tag}>{conditional_escape(text)}</{tag}>" if text else ""
+
+
+def _word_diff(old, new):
+    """The word diff of two runs of text, as a list of escaped and marked parts."""
+    if len(old) > WORD_DIFF_LIMIT or len(new) > WORD_DIFF_LIMIT:
+        return [_marked("del", "".join(old)), _marked("ins", "".join(new))]
     parts = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        removed = conditional_escape("".join(old[old_start:old_end]))
-        added = conditional_escape("".join(new[new_start:new_end]))
         if operation == "equal":
-            parts.append(added)
-            continue
-        if removed:
-            parts.append(f"<del>{removed}</del>")
-        if added:
-            parts.append(f"<ins>{added}</ins>")
+            parts.append(conditional_escape("".join(new[new_start:new_end])))
+        else:
+            parts += _changed("".join(old[old_start:old_end]), "".join(new[new_start:new_end]))
+    return parts
+
+
+def _changed(removed, added):
+    """A word replaced by another: the space after both (a word's own) is left unmarked."""
+    space = ""
+    if removed and added:
+        tail = removed[len(removed.rstrip()) :]
+        if tail and added.endswith(tail):
+            space, removed, added = tail, removed[: -len(tail)], added[: -len(tail)]
+    return [_marked("del", removed), _marked("ins", added), conditional_escape(space)]
+
+
+def word_diff(before, after):
+    """`after` against `before`, HTML-escaped, deletions in <del> and insertions in <ins>.
+    Lines (the body's paragraphs) are matched first, and only the runs of lines that differ
+    are diffed word by word, so an edit costs what its paragraphs cost, not the body's."""
+    before, after = before or "", after or ""
+    if before == after:
+        return conditional_escape(after)
+    old_lines, new_lines = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    parts = []
+    for operation, old_start, old_end, new_start, new_end in difflib.SequenceMatcher(
+        None, old_lines, new_lines, autojunk=False
+    ).get_opcodes():
+        if operation == "equal":
+            parts.append(conditional_escape("".join(new_lines[new_start:new_end])))
+        else:
+            parts += _word_diff(
+                words("".join(old_lines[old_start:old_end])), words("".join(new_lines[new_start:new_end]))
+            )
     return mark_safe("".join(parts))
 
 
@@ -87,15 +124,17 @@ def two_versions(article, first_id, second_id):
         row = link.field_dict
         if row.get("content_object_id") == article.pk:
             links.setdefault((link.revision_id, link.content_type.model), []).append(row["tag_id"])
-    older, newer = sorted((versions[first_id], versions[second_id]), key=lambda v: v.revision.date_created)
+    older, newer = sorted(
+        (versions[first_id], versions[second_id]),
+        key=lambda version: (version.revision.date_created, version.pk),
+    )
     return ArticleState(older, links), ArticleState(newer, links)
 
 
 def _moment(value):
-    if value is None:
-        return "—"
-    local = timezone.localtime(value)
-    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+    # As the newsroom reads times everywhere ("2 December 2026, 09:01 HKT"), in a <time>
+    # that local-times.js follows with the editor's own zone.
+    return "—" if value is None else moment_html(value)
 
 
 def _names(model, ids):
@@ -155,5 +194,5 @@ def text_diffs(before, after):
     diffs = []
     for name, label in TEXT_FIELDS:
         old, new = before.fields.get(name) or "", after.fields.get(name) or ""
-        diffs.append((label, word_diff(old, new) if old != new else format_html("{}", new), old != new))
+        diffs.append((label, word_diff(old, new), old != new))
     return diffs

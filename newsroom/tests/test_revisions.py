@@ -39,6 +39,18 @@ class TestWordDiff:
     def test_each_chinese_character_is_a_word(self):
         assert word_diff("香港人工智能", "香港機器智能") == "香港<del>人工</del><ins>機器</ins>智能"
 
+    def test_only_the_paragraphs_that_changed_are_marked(self):
+        before = "\n\n".join(f"Paragraph {n} says the same." for n in range(200))
+        after = before.replace("Paragraph 150 says the same.", "Paragraph 150 says more.")
+        diff = word_diff(before, after)
+        assert diff.count("<del>") == diff.count("<ins>") == 1
+        assert "Paragraph 150 says <del>the same</del><ins>more</ins>." in diff
+        assert diff.replace("<del>the same</del><ins>more</ins>", "more") == after
+
+    def test_a_long_run_rewritten_whole_is_deleted_and_inserted_whole(self):
+        before, after = " ".join(["old"] * 5000), " ".join(["new"] * 5000)
+        assert word_diff(before, after) == f"<del>{before}</del><ins>{after}</ins>"
+
     def test_equal_texts_have_no_marks(self):
         assert word_diff("Same\n\ntext.", "Same\n\ntext.") == "Same\n\ntext."
 
@@ -88,7 +100,9 @@ class TestCompare:
         page = logged_in(editor).get(compare_url(edited, third, second))
         changes = {label: (old, new) for label, old, new in page.context["changes"]}
         assert changes["Status"] == ("Draft", "Published")
-        assert changes["Publication time"][0] == "—" and changes["Publication time"][1].endswith(" HKT")
+        assert changes["Publication time"][0] == "—" and changes["Publication time"][1].endswith(
+            " HKT</time>"
+        )
         assert [label for label, _diff, changed in page.context["texts"] if changed] == []
 
     def test_the_history_offers_any_two_and_each_against_the_one_before(self, edited, editor):
