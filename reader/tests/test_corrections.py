@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 import feedparser
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,7 +83,7 @@ class TestUnderTheStory:
         page = ok_html(client.get(article.get_absolute_url()))
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
 
-    def test_none_no_section(self, client, make_article):
+    def test_an_article_without_notes_shows_none(self, client, make_article):
         page = ok_html(client.get(make_article().get_absolute_url()))
         assert "story-corrections" not in page and "correction" not in json.dumps(
             json_ld(client.get(make_article().get_absolute_url()))
@@ -99,18 +101,17 @@ class TestUnderTheStory:
         # The update is no correction, but moves the modified date with it.
         assert data["dateModified"] == "2026-11-22T16:30:00+08:00"
 
-    def test_the_page_costs_no_query_per_note(self, client, corrected, django_assert_max_num_queries):
-        for n in range(5):
-            note(corrected, f"Note {n}.")
+    def test_the_page_costs_no_query_per_note(self, client, corrected):
         url = corrected.get_absolute_url()
         client.get(url)
-        with django_assert_max_num_queries(12) as counted:
+        with CaptureQueriesContext(connection) as two_notes:
             client.get(url)
-        with_five_more = len(counted)
         for n in range(5):
             note(corrected, f"Another note {n}.")
-        with django_assert_max_num_queries(with_five_more):
+        with CaptureQueriesContext(connection) as seven_notes:
             assert "Another note 4." in ok_html(client.get(url))
+        # The notes are one prefetch of the article page's (reader/tests/test_views.py).
+        assert len(seven_notes) == len(two_notes) <= 9
 
     def test_a_new_note_shows_at_once_with_the_page_cache_on(self, page_cache, client, make_article, commit):  # noqa: F811
         with commit():
@@ -186,17 +187,18 @@ class TestCorrectionsPage:
         for bad in ("3", "0", "x", "-1", "9" * 30):
             assert client.get(f"/corrections/?page={bad}").status_code == 404, bad
 
-    def test_a_fixed_number_of_queries(self, client, make_article, django_assert_max_num_queries):
+    def test_a_fixed_number_of_queries(self, client, make_article):
         for n in range(3):
             note(make_article(), f"Note {n}.")
         client.get("/corrections/")
-        with django_assert_max_num_queries(6) as counted:
+        with CaptureQueriesContext(connection) as three:
             client.get("/corrections/")
-        few = len(counted)
         for n in range(10):
             note(make_article(), f"More {n}.")
-        with django_assert_max_num_queries(few):
+        with CaptureQueriesContext(connection) as thirteen:
             client.get("/corrections/")
+        # The count, the page's notes with their articles (one join), the navigation.
+        assert len(thirteen) == len(three) <= 3
 
     def test_empty(self, client):
         assert "No corrections or updates yet." in ok_html(client.get("/corrections/"))
