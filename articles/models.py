@@ -646,6 +646,14 @@ class Correction(models.Model):
         # The article has changed for readers: its modified date (JSON-LD, feeds, sitemap).
         Article.objects.filter(pk=self.article_id).update(updated_at=self.created_at)
 
+    def get_absolute_url(self):
+        """The note under its story, in the current language's pages."""
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    @property
+    def language(self):
+        return self.article.language
+
     @property
     def language_tag(self):
         return self.article.language_tag

@@ -32,8 +32,9 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -47,8 +48,8 @@ from articles.models import Article, Author, Correction, Organisation, Section, 
 from articles.querysets import published_article_count
 from images.widgets import HeroImageWidget
 
-from . import workflow
-from .forms import ArticleAdminForm
+from . import revisions, workflow
+from .forms import ArticleAdminForm, CompareRevisionsForm
 from .history import ensure_baseline_revision
 from .models import ArticleAutosave, StatusChange
 from .permissions import may_change, may_create_organisations, may_publish, may_view, visible_articles
@@ -146,6 +147,9 @@ class ArticleAdmin(VersionAdmin):
             path("preview/", wrap(PreviewView.as_view(model_admin=self)), name="articles_article_preview"),
             path("autosave/", autosave, name="articles_article_autosave_new"),
             path("<path:object_id>/autosave/", autosave, name="articles_article_autosave"),
+            path(
+                "<path:object_id>/history/compare/", wrap(self.compare_view), name="articles_article_compare"
+            ),
             *super().get_urls(),
         ]
 
@@ -377,9 +381,70 @@ class ArticleAdmin(VersionAdmin):
         context = {
             "can_restore": self.has_change_permission(request, obj),
             "status_changes": [(change, workflow.label(change)) for change in StatusChange.objects.of(obj)],
+            "compare_url": reverse("admin:articles_article_compare", args=[obj.pk]),
         }
         context.update(extra_context or {})
-        return super().history_view(request, object_id, context)
+        response = super().history_view(request, object_id, context)
+        # Each row's version id, for choosing two to compare: the same versions in the
+        # same order as reversion's action_list (which gives only their restore URLs).
+        ids = self._reversion_order_version_queryset(request, Version.objects.get_for_object(obj))
+        actions = response.context_data["action_list"]
+        for action, version_id in zip(actions, ids.values_list("pk", flat=True), strict=True):
+            action["version_id"] = version_id
+        for newer, older in zip(actions, actions[1:], strict=False):
+            # "Changes": this version against the one before it (the list is newest first).
+            newer["previous_id"] = older["version_id"]
+        return response
+
+    def _may_restore(self, request, obj, state):
+        """Whether to offer restoring a version: restoring it writes its status back, which
+        a writer may only do for their draft or article in review (revision_view refuses
+        the rest, as may_change does for the article itself)."""
+        if not self.has_change_permission(request, obj):
+            return False
+        return may_publish(request) or state.fields.get("status") in (
+            Article.Status.DRAFT,
+            Article.Status.REVIEW,
+        )
+
+    def compare_view(self, request, object_id):
+        """Two revisions of an article side by side (revisions.py), each restorable through
+        revision_view (which the workflow checks like any save). Staff who may view the
+        article: editors, and a writer their own (get_object filters by ownership)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        form = CompareRevisionsForm(request.GET)
+        if not form.is_valid():
+            return HttpResponseBadRequest(_("Choose two versions to compare."))
+        states = revisions.two_versions(obj, form.cleaned_data["older"], form.cleaned_data["newer"])
+        if states is None:
+            raise Http404
+        before, after = states
+        sides = [
+            {
+                "state": state,
+                "label": label,
+                "restore_url": reverse("admin:articles_article_revision", args=[obj.pk, state.version.pk])
+                if self._may_restore(request, obj, state)
+                else None,
+            }
+            for state, label in ((before, _("Older")), (after, _("Newer")))
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": _("Compare versions of “%(title)s”") % {"title": obj.title},
+            "subtitle": obj.title,
+            "sides": sides,
+            "texts": revisions.text_diffs(before, after),
+            "changes": revisions.changes(before, after),
+            "history_url": reverse("admin:articles_article_history", args=[obj.pk]),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         with transaction.atomic(using=router.db_for_write(Article)):

@@ -261,3 +261,11 @@ class ArticleAdminForm(forms.ModelForm):
             ),
             code="edit_conflict",
         )
+
+
+class CompareRevisionsForm(forms.Form):
+    """The two versions to compare (?older=&newer=, ids from the history page): anything
+    but two ids in range is a 400, never a database error."""
+
+    older = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    newer = forms.IntegerField(min_value=1, max_value=2**31 - 1)

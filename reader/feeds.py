@@ -26,10 +26,10 @@ from django.contrib.syndication.views import Feed
 from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed, rfc3339_date
 from django.utils.translation import get_language, gettext
 
-from articles.models import Article, Author, Organisation, Section, Topic
+from articles.models import Article, Author, Correction, Organisation, Section, Topic
 from core.languages import language_tag
 
 from .templatetags.reader import JSON_SCRIPT_ESCAPES
@@ -70,8 +70,21 @@ class HTMLTextAtom1Feed(Atom1Feed):
         super().add_item_elements(HTMLTextConstructs(handler), item)
 
 
+class UpdatedRss201rev2Feed(Rss201rev2Feed):
+    """RSS 2.0 has no element for when an item last changed (a correction, an update):
+    Atom's <atom:updated>, in the Atom namespace Django's RSS already declares for its
+    self link, says it, as Atom's <updated> and JSON Feed's date_modified do."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item["updateddate"] is not None:
+            handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
+
+
 class LatestArticlesFeed(Feed):
     """RSS 2.0: the newest published articles."""
+
+    feed_type = UpdatedRss201rev2Feed
 
     @property
     def language(self):
@@ -209,6 +222,54 @@ class AuthorAtomFeed(AtomMixin, AuthorFeed):
     pass
 
 
+class CorrectionsFeed(LatestArticlesFeed):
+    """The latest corrections and updates site-wide (/corrections/), of published articles
+    only (Correction.objects.public()), each linking to its note under the story."""
+
+    def title(self):
+        return feed_text(gettext("%(site)s: corrections and updates") % {"site": settings.SITE_NAME})
+
+    def description(self):
+        return feed_text(
+            gettext("Every correction and update to %(site)s articles, newest first.")
+            % {"site": settings.SITE_NAME}
+        )
+
+    def link(self):
+        return reverse("reader:correction_list")
+
+    def items(self, obj=None):
+        notes = Correction.objects.public().select_related("article")
+        return notes.defer("article__body", "article__body_html")[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return feed_text(
+            gettext("%(kind)s: %(title)s") % {"kind": item.get_kind_display(), "title": item.article.title}
+        )
+
+    def item_description(self, item):
+        return feed_text(item.note)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.created_at  # never edited
+
+    def item_author_name(self, item):
+        return None
+
+    def item_categories(self, item):
+        return [feed_text(item.get_kind_display())]
+
+
+class CorrectionsAtomFeed(AtomMixin, CorrectionsFeed):
+    pass
+
+
 # --- JSON Feed 1.1 (https://jsonfeed.org/version/1.1) ------------------------------------------
 
 
@@ -284,4 +345,8 @@ class TopicJSONFeed(JSONFeedMixin, TopicFeed):
 
 
 class AuthorJSONFeed(JSONFeedMixin, AuthorFeed):
+    pass
+
+
+class CorrectionsJSONFeed(JSONFeedMixin, CorrectionsFeed):
     pass

@@ -143,6 +143,7 @@ class StaticPagesSitemap(BilingualSitemap):
             "reader:article_list",
             "reader:organisation_list",
             "reader:topic_list",
+            "reader:correction_list",
         ]
 
     def location(self, name):

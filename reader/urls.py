@@ -36,6 +36,7 @@ urlpatterns = [
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<uslug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
     path("authors/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
+    path("corrections/", views.CorrectionListView.as_view(), name="correction_list"),
     # Feeds: RSS at the plain address, Atom under atom/.
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed_latest"),
     path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="feed_latest_atom"),
@@ -63,4 +64,8 @@ urlpatterns = [
     ),
     path("feeds/topics/<uslug:slug>/json/", feeds.TopicJSONFeed(), name="feed_topic_json"),
     path("feeds/authors/<uslug:slug>/json/", feeds.AuthorJSONFeed(), name="feed_author_json"),
+    # The corrections page's feeds: RSS, Atom, JSON Feed.
+    path("feeds/corrections/", feeds.CorrectionsFeed(), name="feed_corrections"),
+    path("feeds/corrections/atom/", feeds.CorrectionsAtomFeed(), name="feed_corrections_atom"),
+    path("feeds/corrections/json/", feeds.CorrectionsJSONFeed(), name="feed_corrections_json"),
 ]

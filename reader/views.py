@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import surrogates
-from articles.models import Article, Author, Organisation, Section, Topic
+from articles.models import Article, Author, Correction, Organisation, Section, Topic
 from articles.querysets import published_story_count
 from pagecache.fragments import generation_cached
 from pagecache.surrogate import add_keys
@@ -36,6 +36,9 @@ FRONT_PAGE_TAGS = 12
 
 # Topics and organisations per page of their directories.
 DIRECTORY_PAGE_SIZE = 120
+
+# Notes per page of /corrections/.
+CORRECTIONS_PER_PAGE = 20
 
 
 class SurrogateKeysMixin:
@@ -153,6 +156,7 @@ class ArticleDetailView(SurrogateKeysMixin, DetailView):
             Article.objects.visible_to(self.request.user)
             .for_listing()
             .select_related("translation")
+            .prefetch_related("corrections")
             .defer("body")
         )
 
@@ -320,6 +324,27 @@ class TopicListView(TagDirectoryView):
     model = Topic
     template_name = "reader/topic_list.html"
     context_object_name = "topics"
+
+
+class CorrectionListView(SurrogateKeysMixin, ListView):
+    """/corrections/: the latest corrections and updates site-wide, newest first, of
+    published articles only (Correction.objects.public(), the one publication rule across
+    the join), each linking to its note under the story."""
+
+    template_name = "reader/correction_list.html"
+    context_object_name = "corrections"
+    paginate_by = CORRECTIONS_PER_PAGE
+    # A new note purges CORRECTIONS; an article published or withdrawn purges LATEST (a
+    # scheduled one's notes appear with it) and its own key (on every note of it shown).
+    list_keys = (surrogates.CORRECTIONS, surrogates.LATEST)
+
+    def get_queryset(self):
+        notes = Correction.objects.public().select_related("article")
+        return notes.defer("article__body", "article__body_html")
+
+    def surrogate_keys(self, context):
+        keys = {surrogates.SECTIONS, *self.list_keys}
+        return keys | {surrogates.article_key(note.article_id) for note in context["corrections"]}
 
 
 class RobotsTxtView(TemplateView):

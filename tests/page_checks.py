@@ -18,7 +18,14 @@ from django.urls import NoReverseMatch, reverse
 # Public routes that a parallel branch may not have yet: a 404 for one of these means "not merged
 # yet" and the test skips it with a message; any other URL must answer.
 EXPLICIT_PUBLIC_PATHS = ["/feeds/latest/", "/sitemap.xml", "/robots.txt"]
-LIST_ROUTE_NAMES = ["home", "article_list", "organisation_list", "topic_list", "search:search"]
+LIST_ROUTE_NAMES = [
+    "home",
+    "article_list",
+    "organisation_list",
+    "topic_list",
+    "search:search",
+    "correction_list",
+]
 
 JSON_SCRIPT_TYPES = {"application/ld+json", "application/json"}
 FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}

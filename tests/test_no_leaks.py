@@ -1,5 +1,6 @@
 """Drafts, articles in review and scheduled articles never leak: not in pages, feeds, the
-sitemap, search, tag directories and counts, author pages, or related articles.
+sitemap, search, tag directories and counts, author pages, related articles, or corrections
+(each hidden article carries one).
 
 Hidden articles carry unique marker words (title, standfirst, body, slug, and topics,
 organisations and an author that only they use). An anonymous reader crawls every page reachable from the
@@ -15,7 +16,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from articles.models import Article, Author, Organisation, Section, Topic
+from articles.models import Article, Author, Correction, Organisation, Section, Topic
 from pagecache.tests.helpers import page_cache  # noqa: F401  (a fixture)
 
 from .page_checks import EXPLICIT_PUBLIC_PATHS, crawl, list_urls, object_urls, response_text, try_reverse
@@ -36,10 +37,11 @@ class HiddenArticle:
         self.organisation = f"{prefix}org{n}"
         # An author only this article carries: their name, slug and bio.
         self.author = f"{prefix}author{n}"
+        self.note = f"{prefix}note{n}"
 
     @property
     def article_markers(self):
-        return [self.title, self.standfirst, self.body, self.slug]
+        return [self.title, self.standfirst, self.body, self.slug, self.note]
 
     @property
     def markers(self):
@@ -87,7 +89,11 @@ def newsroom(db, make_article, section):
                 authors=[shared_author, markers.make_author()],
                 **state,
             )
+            Correction.objects.create(article=article, note=f"The {markers.note} correction.")
             hidden.append((article, markers))
+    # Public notes too, so the corrections page and its feeds list something.
+    Correction.objects.create(article=published[0], note="A public correction.")
+    Correction.objects.create(article=published[1], kind=Correction.Kind.UPDATE, note="A public update.")
     return {"published": published, "hidden": hidden, "author": shared_author}
 
 
@@ -297,6 +303,7 @@ def newsroom_with_expired(newsroom, make_article, section):
             published_at=timezone.now() - timedelta(days=3),
             expires_at=timezone.now() - timedelta(minutes=n + 1),
         )
+        Correction.objects.create(article=article, note=f"The {markers.note} correction.")
         newsroom["hidden"].append((article, markers))
     return newsroom
 
@@ -334,6 +341,8 @@ def test_an_article_leaves_every_output_at_its_expiry_time_with_no_cron(
             organisations=["zqxleavingorg"],
             expires_at=expires,
         )
+        # Its note is on /corrections/ until then too.
+        Correction.objects.create(article=article, note="zqxleavingnote")
     urls = [article.get_absolute_url(), *list_urls(), "/feeds/latest/", "/sitemap.xml"]
     for url in urls:
         response = client.get(url)
@@ -466,3 +475,27 @@ def test_no_webhook_for_hidden_articles_and_no_marker_in_any_payload(newsroom, c
     assert events == sorted([Event.UPDATED, Event.UNPUBLISHED, Event.DELETED])
     for delivery in Delivery.objects.all():
         assert leaks_in(delivery.payload, markers) == [], delivery.event
+
+
+# --- Corrections and updates (issue 11) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh-hant"])
+def test_corrections_of_hidden_articles_appear_nowhere(client, newsroom_with_expired, prefix):
+    """The corrections page (every page of it) and its feeds list the published articles'
+    notes, never one of a draft, scheduled or expired article."""
+    markers = all_markers(newsroom_with_expired)
+    for path in (
+        "/corrections/",
+        "/feeds/corrections/",
+        "/feeds/corrections/atom/",
+        "/feeds/corrections/json/",
+    ):
+        response = client.get(prefix + path)
+        assert response.status_code == 200, path
+        text = response_text(response)
+        assert "A public correction." in text and "A public update." in text, path
+        assert leaks_in(text, markers) == [], path
+    # Exactly the two public notes are listed.
+    page = response_text(client.get(f"{prefix}/corrections/"))
+    assert page.count('class="correction ') == 2

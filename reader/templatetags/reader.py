@@ -212,6 +212,15 @@ def article_json_ld(context, article):
     }
     if article.published_at:
         data["datePublished"] = machine_datetime(article.published_at)
+    # schema.org's `correction` is for corrections; updates only move dateModified (the
+    # correction's save moves updated_at). Reads the view's prefetch: no query.
+    corrections = [
+        {"@type": "CorrectionComment", "text": note.note, "datePublished": machine_datetime(note.created_at)}
+        for note in article.corrections.all()
+        if note.kind == note.Kind.CORRECTION
+    ]
+    if corrections:
+        data["correction"] = corrections
     image = rendition_of_width(article.hero, 1200) if article.hero else None
     if image is not None:
         # The 1200-px rendition (16:9), as OpenGraph names it.

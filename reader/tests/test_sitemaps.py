@@ -52,6 +52,7 @@ def test_sitemap_lists_published_pages_with_lastmod(client, content):
         "/articles/",
         "/organisations/",
         "/topics/",
+        "/corrections/",
         "/sections/government-initiatives/",
         "/organisations/astri/",
         "/topics/香港ai/",
