@@ -66,10 +66,11 @@ def test_one_worker_computes_a_missing_value_while_the_others_wait(fragment_cach
     from django.core.cache import cache
 
     from pagecache import fragments
-    from pagecache.generation import content_state
+    from pagecache.generation import content_state, versions_to_record
 
     settings.PAGE_CACHE_WAIT_SECONDS = 5
     generation, _ = content_state()
+    versions = versions_to_record(["unkeyed"], generation)
     key = "page-cache:fragment:shared"
     assert fragments.acquire(key)  # "another worker" is computing
     polls = []
@@ -77,7 +78,7 @@ def test_one_worker_computes_a_missing_value_while_the_others_wait(fragment_cach
     def other_worker_finishes(seconds):
         polls.append(seconds)
         if len(polls) == 3:
-            cache.set(key, (generation, "computed elsewhere"))
+            cache.set(key, (versions, "computed elsewhere"))
 
     monkeypatch.setattr(fragments.time, "sleep", other_worker_finishes)
     assert generation_cached("shared", lambda: "computed here") == "computed elsewhere"
