@@ -232,15 +232,13 @@ def content_state(values=None):
         generation = current_generation()
     # Stored with the generation it was computed for: a save committed meanwhile bumps
     # the generation, which makes every server compute it again (no stale "nothing
-    # scheduled" left behind by a race). A schedule set beyond the edge's horizon bumps
-    # nothing (no reader sees it yet): the timeout makes every server look again before
-    # that horizon has passed.
+    # scheduled" left behind by a race).
     next_publication = next_scheduled_timestamp()
     due_keys = _keys_due_at(next_publication)
     cache.set(
         NEXT_SCHEDULED_KEY,
         (generation, next_publication, due_keys),
-        timeout=max(1, min(settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_EDGE_SECONDS)),
+        timeout=settings.PAGE_CACHE_SECONDS,
     )
     return generation, next_publication
 
