@@ -125,13 +125,17 @@ def _bump(keys=(SITE_KEY,)):
     cache.set_many({version_key(key): generation for key in keys}, timeout=None)
 
 
+def _stamp():
+    try:
+        return _stamp_path().stat().st_mtime_ns
+    except OSError:
+        return None
+
+
 def _check_stamp():
     """Local cache only: start a new generation here if another process touched the stamp."""
     global _seen_stamp
-    try:
-        stamp = _stamp_path().stat().st_mtime_ns
-    except OSError:
-        stamp = None
+    stamp = _stamp()
     if stamp != _seen_stamp:
         if _seen_stamp is not None or stamp is not None:
             _bump()  # another process changed something: everything here may be stale
@@ -145,8 +149,10 @@ def bump_keys(keys):
     try:
         _bump(sorted(set(keys)))
         if is_local_cache():
+            global _seen_stamp
+            _check_stamp()  # first what other processes did
             _touch_stamp()
-            _check_stamp()  # this process has bumped already
+            _seen_stamp = _stamp()  # this process has bumped its own keys already
     except Exception:  # the cache being down must not fail the editor's save
         logger.exception("Could not invalidate the page cache for %s", " ".join(sorted(set(keys))))
 

@@ -89,3 +89,56 @@ def test_one_worker_computes_a_missing_value_while_the_others_wait(fragment_cach
     polls.clear()
     assert generation_cached("shared", lambda: "computed here") == "computed here"
     assert polls == []
+
+
+@pytest.mark.django_db
+def test_a_typo_fix_recomputes_only_the_values_showing_that_article(
+    fragment_cache, client, make_article, commit, django_assert_num_queries
+):
+    """With pages not cached (PAGE_CACHE off), the values behind them follow the same keys:
+    another article's page and another topic's page keep their values after the change."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from articles.models import Section
+
+    now = timezone.now()
+    edited = make_article(
+        title="Fintech sandbox opens", topics=["fintech"], published_at=now - timedelta(days=1)
+    )
+    make_article(title="Story in between", published_at=now - timedelta(days=2))
+    unrelated = make_article(
+        title="Robot arms at HKUST",
+        section=Section.objects.create(name="Research", slug="research"),
+        topics=["robotics"],
+        published_at=now - timedelta(days=3),
+    )
+    urls = {
+        "edited": edited.get_absolute_url(),
+        "unrelated": unrelated.get_absolute_url(),
+        "robotics": Topic.objects.get(name="robotics").get_absolute_url(),
+        "fintech": Topic.objects.get(name="fintech").get_absolute_url(),
+    }
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            html(client.get(url))
+        return len(captured)
+
+    cold = {name: queries(url) for name, url in urls.items()}
+    warm = {name: queries(url) for name, url in urls.items()}
+    assert all(warm[name] < cold[name] for name in urls), (cold, warm)
+    with commit():
+        edited.title = "Fintech sandbox opens (corrected)"
+        edited.save()
+    html(client.get(urls["unrelated"]))  # the first request after a change: the schedule again
+    for name in ("unrelated", "robotics"):
+        with django_assert_num_queries(warm[name]):
+            html(client.get(urls[name]))
+    for name in ("edited", "fintech"):
+        with CaptureQueriesContext(connection) as captured:
+            assert "(corrected)" in html(client.get(urls[name]))
+        assert len(captured) > warm[name], name
