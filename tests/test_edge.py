@@ -191,6 +191,9 @@ def test_a_save_refreshes_exactly_the_pages_it_affects(edge, purges):
 
     # A typo fixed: the article's page and the lists showing its title; not the others.
     warm(port, [draft.get_absolute_url()])
+    for app_port in edge.app_ports:  # each app server is its own host: its own copies
+        for path in unaffected:
+            assert fetch(app_port, path)[0] == 200, (app_port, path)
     purges.clear()
     draft.title = "Quiet draft, third go"
     draft.save()
@@ -199,6 +202,12 @@ def test_a_save_refreshes_exactly_the_pages_it_affects(edge, purges):
     assert wait_for(lambda: "Quiet draft, third go" in fetch(port, listing)[2], 1.0)
     for path in unaffected:
         assert from_varnish_cache(fetch(port, path)[1]), path
+    # Behind Varnish, each app server's own page cache kept them too (their keys' versions
+    # in the shared Redis did not change), and serves the edited page fresh.
+    for app_port in edge.app_ports:
+        for path in unaffected:
+            assert fetch(app_port, path)[1].get("X-Cache") == "HIT", (app_port, path)
+        assert "Quiet draft, third go" in fetch(app_port, draft.get_absolute_url())[2]
 
     # Unpublished: gone at once (a hard purge), never served stale.
     purges.clear()

@@ -2,7 +2,7 @@
 every server's next request.
 
 This test process plays a third app server: it writes through the ORM, and its signals
-bump the content generation in the shared Redis, exactly as an editor's save in the admin
+bump the affected surrogate keys' versions in the shared Redis, exactly as an editor's save in the admin
 on any server would. Needs PostgreSQL (both servers must see the test database) and
 Redis; skipped otherwise.
 """
@@ -86,6 +86,55 @@ def test_a_change_on_one_server_shows_on_every_server(app_servers):
         status, state, body = fetch(port, listing)
         assert state == "MISS" and "Breaking from Cyberport" not in body
         assert fetch(port, news.get_absolute_url())[0] == 404
+
+
+def test_a_typo_fix_leaves_every_servers_unrelated_pages_cached(app_servers):
+    """Per-key invalidation across servers: after a typo fix in one article, the pages that
+    show it miss on both servers, and an unrelated article's page and an unrelated topic's
+    page are still both servers' cached copies (their keys' versions, in the shared Redis,
+    did not change)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Topic
+
+    first, second = app_servers
+    news = Section.objects.create(name="Government Initiatives", slug="government-initiatives")
+    research = Section.objects.create(name="Research", slug="research")
+    now = timezone.now()
+
+    def publish(title, slug, section, topic, days_ago):
+        article = Article.objects.create(
+            title=title, slug=slug, body="Body.", section=section,
+            status=Article.Status.PUBLISHED, published_at=now - timedelta(days=days_ago),
+        )  # fmt: skip
+        article.topics.add(topic)
+        return article
+
+    fintech, robotics = Topic.objects.create(name="fintech"), Topic.objects.create(name="robotics")
+    edited = publish("Fintech sandbox opens", "sandbox", news, fintech, 1)
+    publish("Story in between", "between", news, fintech, 2)
+    unrelated = publish("Robot arms at HKUST", "robot-arms", research, robotics, 3)
+    affected = [edited.get_absolute_url(), fintech.get_absolute_url(), reverse("reader:article_list")]
+    unaffected = [unrelated.get_absolute_url(), robotics.get_absolute_url()]
+    for port in (first, second):
+        for path in affected + unaffected:
+            assert fetch(port, path)[0] == 200, path
+            assert fetch(port, path)[1] == "HIT", (port, path)
+
+    edited.title = "Fintech sandbox opens (corrected)"
+    edited.save()  # this process: a third server; its signals bump the keys in Redis
+    for port in (first, second):
+        for path in unaffected:
+            status, state, body = fetch(port, path)
+            assert (status, state) == (200, "HIT"), (port, path)
+        for path in affected:
+            status, state, body = fetch(port, path)
+            assert status == 200 and "(corrected)" in body, (port, path)
+            # Each server is its own host (127.0.0.1:port), so keeps its own copy of a page.
+            assert state == "MISS", (port, path)
+            assert fetch(port, path)[1] == "HIT", (port, path)
 
 
 @pytest.fixture

@@ -93,29 +93,14 @@ def test_one_worker_computes_a_missing_value_while_the_others_wait(fragment_cach
 
 @pytest.mark.django_db
 def test_a_typo_fix_recomputes_only_the_values_showing_that_article(
-    fragment_cache, client, make_article, commit, django_assert_num_queries
+    fragment_cache, client, two_stories, commit, django_assert_num_queries
 ):
     """With pages not cached (PAGE_CACHE off), the values behind them follow the same keys:
     another article's page and another topic's page keep their values after the change."""
-    from datetime import timedelta
-
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
 
-    from articles.models import Section
-
-    now = timezone.now()
-    edited = make_article(
-        title="Fintech sandbox opens", topics=["fintech"], published_at=now - timedelta(days=1)
-    )
-    make_article(title="Story in between", published_at=now - timedelta(days=2))
-    unrelated = make_article(
-        title="Robot arms at HKUST",
-        section=Section.objects.create(name="Research", slug="research"),
-        topics=["robotics"],
-        published_at=now - timedelta(days=3),
-    )
+    edited, unrelated = two_stories
     urls = {
         "edited": edited.get_absolute_url(),
         "unrelated": unrelated.get_absolute_url(),

@@ -109,29 +109,6 @@ class TestInvalidation:
         assert get(client, url)[1] == "HIT"
 
 
-@pytest.fixture
-def two_stories(make_article):
-    """Two published stories in different sections with different topics, far apart in time
-    (neither is the other's neighbour: a third story sits between them)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    research = Section.objects.create(name="Research", slug="research")
-    now = timezone.now()
-    edited = make_article(
-        title="Fintech sandbox opens", topics=["fintech"], published_at=now - timedelta(days=1)
-    )
-    make_article(title="Story in between", published_at=now - timedelta(days=2))
-    unrelated = make_article(
-        title="Robot arms at HKUST",
-        section=research,
-        topics=["robotics"],
-        published_at=now - timedelta(days=3),
-    )
-    return edited, unrelated
-
-
 def hits_without_rendering(client, urls, django_assert_num_queries):
     """Every url is a cache hit. After a change, the first request of all (on any server)
     looks up the next scheduled change again (two queries); every other hit makes none."""
