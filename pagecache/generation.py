@@ -50,13 +50,20 @@ def set_next_scheduled_change(find):
 
 
 # [(POSIX time, keys)] of the scheduled changes within a horizon (seconds), from the content
-# app (pagecache.signals.watch): which keys to bump when a scheduled time comes.
+# app (pagecache.signals.watch): which keys to bump when a scheduled time comes; and the
+# keys whose change changes that list (None: any change).
 _scheduled_changes = None
+_scheduled_changes_keys = None
 
 
-def set_scheduled_changes(find):
-    global _scheduled_changes
+def set_scheduled_changes(find, keys=None):
+    global _scheduled_changes, _scheduled_changes_keys
     _scheduled_changes = find
+    _scheduled_changes_keys = tuple(keys) if keys is not None else None
+
+
+def scheduled_changes_keys():
+    return _scheduled_changes_keys
 
 
 def scheduled_changes(horizon):

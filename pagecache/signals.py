@@ -84,7 +84,9 @@ def _connect_links(through, change):
     )
 
 
-def watch(models, link_models=None, next_scheduled_change=None, scheduled_changes=None):
+def watch(
+    models, link_models=None, next_scheduled_change=None, scheduled_changes=None, scheduled_changes_keys=None
+):
     """Purge what each change affects.
 
     `models`: {model: change(before, after)}, called on every save (`before` the stored
@@ -95,7 +97,9 @@ def watch(models, link_models=None, next_scheduled_change=None, scheduled_change
     `next_scheduled_change()`: when the next scheduled content becomes public (a datetime
     or None): the app's page cache keeps nothing beyond it. `scheduled_changes(horizon)`:
     [(POSIX time, keys)] becoming public within `horizon` seconds: the edge keeps no page
-    carrying one of those keys beyond its time (surrogate.shared_max_age)."""
+    carrying one of those keys beyond its time (surrogate.shared_max_age).
+    `scheduled_changes_keys`: the keys bumped by every change to that list (None: any
+    visible change recomputes it)."""
     for model, change in models.items():
         _connect(model, change)
     for through, change in (link_models or {}).items():
@@ -103,4 +107,4 @@ def watch(models, link_models=None, next_scheduled_change=None, scheduled_change
     if next_scheduled_change is not None:
         set_next_scheduled_change(next_scheduled_change)
     if scheduled_changes is not None:
-        set_scheduled_changes(scheduled_changes)
+        set_scheduled_changes(scheduled_changes, keys=scheduled_changes_keys)

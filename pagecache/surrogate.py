@@ -29,6 +29,7 @@ from .generation import (
     knows_scheduled_changes,
     request_state,
     scheduled_changes,
+    scheduled_changes_keys,
 )
 from .generation import set_scheduled_changes as set_scheduled_changes
 
@@ -74,7 +75,7 @@ def make_etag(content):
 
 def upcoming_changes():
     """The scheduled changes within the edge lifetime (the content app hands the function
-    over through pagecache.signals.watch()), computed once until any visible change (and not
+    over through pagecache.signals.watch()), computed once until the keys it names change (and not
     at all when the next scheduled publication, known to the content state, lies beyond it)."""
     if not knows_scheduled_changes():
         return []
@@ -88,7 +89,9 @@ def upcoming_changes():
         next_publication = timezone.now().timestamp()  # unknown: look
     if next_publication is None or next_publication > timezone.now().timestamp() + horizon:
         return []
-    return generation_cached(f"scheduled-changes:{horizon}", lambda: scheduled_changes(horizon))
+    return generation_cached(
+        f"scheduled-changes:{horizon}", lambda: scheduled_changes(horizon), keys=scheduled_changes_keys()
+    )
 
 
 def shared_max_age(keys):

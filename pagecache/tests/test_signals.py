@@ -210,3 +210,42 @@ class TestPerKeyInvalidation:
             # The page of an article in another section, far from it in time: still warm.
             assert get(client, unrelated_url)[1] == "HIT"
             assert get(client, listing)[1] == "HIT"
+
+
+@pytest.mark.django_db
+def test_the_edges_schedule_is_looked_up_again_only_when_it_can_change(
+    page_cache, client, two_stories, make_article, commit, settings, monkeypatch
+):
+    """The scheduled changes within the edge's lifetime (every page's s-maxage is cut at
+    them) are a costly lookup: kept until an article is scheduled, published, withdrawn or
+    given an expiry ("latest"), not recomputed after a typo fix."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pagecache import generation
+
+    settings.PAGE_CACHE_EDGE_SECONDS = 86_400
+    edited, _unrelated = two_stories
+    with commit():
+        make_article(title="Embargoed story", published_at=timezone.now() + timedelta(hours=1))
+    looked_up = []
+    find = generation._scheduled_changes
+
+    def counting(horizon):
+        if horizon == settings.PAGE_CACHE_EDGE_SECONDS:
+            looked_up.append(horizon)
+        return find(horizon)
+
+    monkeypatch.setattr(generation, "_scheduled_changes", counting)
+    get(client, reverse("reader:article_list"))
+    assert len(looked_up) == 1
+    with commit():
+        edited.title = "Fintech sandbox opens (corrected)"
+        edited.save()
+    assert get(client, edited.get_absolute_url())[1] == "MISS"
+    assert len(looked_up) == 1
+    with commit():
+        make_article(title="Another story", published_at=timezone.now())
+    get(client, reverse("reader:article_list"))
+    assert len(looked_up) == 2
