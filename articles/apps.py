@@ -50,4 +50,7 @@ class ArticlesConfig(AppConfig):
             },
             next_scheduled_change=Article.objects.next_visibility_change,
             scheduled_changes=surrogates.scheduled_changes,
+            # Scheduling, withdrawing or publishing an article within the edge's lifetime, or
+            # changing an expiry, changes "latest" (surrogates.article_change); edits do not.
+            scheduled_changes_keys=(surrogates.LATEST,),
         )

@@ -34,8 +34,18 @@ ORGANISATIONS = "organisations"
 CORRECTIONS = "corrections"
 
 # Fields whose change moves an article between lists or reorders them: any of them changed
-# on a public article purges the lists of before and after, not only its own key.
-PLACEMENT_FIELDS = ("status", "published_at", "section_id", "featured", "language", "translation_id", "slug")
+# on a public article purges the lists of before and after, not only its own key. An expiry
+# moves the time it leaves them (the lists' cache lifetimes are cut at it).
+PLACEMENT_FIELDS = (
+    "status",
+    "published_at",
+    "expires_at",
+    "section_id",
+    "featured",
+    "language",
+    "translation_id",
+    "slug",
+)
 # Fields no reader sees: a save changing only these purges nothing.
 UNSEEN_FIELDS = ("version", "updated_at", "created_at", "created_by_id")
 

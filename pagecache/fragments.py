@@ -1,5 +1,6 @@
-"""Values and template blocks computed once per content generation, for every app server:
-the expensive aggregates a page needs even when the page itself is not cached."""
+"""Values and template blocks computed once for every app server and kept until a change to
+what they show (their surrogate keys, generation.py): the expensive aggregates a page needs
+even when the page itself is not cached."""
 
 import logging
 import time
@@ -7,62 +8,72 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from .generation import UNKEYED, state_and_value, versions_match, versions_to_record
 from .generation import request_state as _request_state
-from .generation import state_and_value, timeout_until
 
 logger = logging.getLogger(__name__)
 
-# Values already fetched by this process for the request's generation are reused without a
-# round trip (LOCAL_VALUES, small and bounded).
+# Values this process fetched before are reused while their keys' versions match (one MGET,
+# no transfer or unpickling of the value): LOCAL_VALUES, small and bounded.
 LOCAL_VALUES = {}
 LOCAL_VALUES_MAX = 500
 
 
-def _remember_locally(key, generation, value):
+def _remember_locally(key, stored):
     if len(LOCAL_VALUES) >= LOCAL_VALUES_MAX:
         LOCAL_VALUES.clear()  # simpler than LRU; refilled from the shared cache
-    LOCAL_VALUES[key] = (generation, value)
+    LOCAL_VALUES[key] = stored
 
 
-def generation_cached(name, compute, timeout=None):
-    """compute(), computed once per content generation for all app servers.
+def _is_fresh(stored):
+    return isinstance(stored, tuple) and len(stored) == 2 and versions_match(stored[0])
+
+
+def generation_cached(name, compute, timeout=None, keys=None):
+    """compute(), computed once for all app servers and kept until content it shows changes.
 
     For the expensive aggregates a page needs even when the page itself is not cached
     (published counts over every tag link: 200-400 ms at 100,000 articles, see
     bench/RESULTS.md). `name` must say everything the value depends on besides content,
-    e.g. f"topic-counts:{limit}". Works whether or not the page cache is on."""
+    e.g. f"topic-counts:{limit}". `keys`: the surrogate keys of the content it depends on
+    (articles/surrogates.py), or a function of the value returning them (the articles a
+    list holds are known once it is computed); without them any visible change makes it
+    stale. Works whether or not the page cache is on."""
     if not settings.FRAGMENT_CACHE_ENABLED:
         return compute()
     timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
-    # As for pages: the generation is stored in the value, so that one MGET fetches value,
-    # generation and schedule (pages call this several times: one round trip each).
     key = f"page-cache:fragment:{name}"
     request_state = _request_state.get()
     try:
         if request_state:
-            generation, next_publication = request_state["state"]
+            generation, _next_publication = request_state["state"]
             local = LOCAL_VALUES.get(key)
-            if local is not None and local[0] == generation:
+            if local is not None and versions_match(local[0]):
                 return local[1]
             stored = cache.get(key)
         else:
-            generation, next_publication, stored = state_and_value(key)
+            generation, _next_publication, stored = state_and_value(key)
+        fresh = _is_fresh(stored)
     except Exception:
         logger.exception("Cache unavailable; computing %s", name)
         return compute()
-    if stored is not None and stored[0] == generation:
+    if fresh:
         if request_state is not None:
-            _remember_locally(key, generation, stored[1])
+            _remember_locally(key, stored)
         return stored[1]
     # Single flight: one worker computes, the others wait for its value.
     if not acquire(key):
-        stored = wait_for(key, generation)
+        stored = wait_for(key, _is_fresh)
         if stored is not None:
             return stored[1]
     try:
         value = compute()
         try:
-            cache.set(key, (generation, value), timeout_until(next_publication, timeout))
+            depends_on = keys(value) if callable(keys) else keys
+            # `generation` was read before compute() read any content (versions_to_record).
+            versions = versions_to_record(depends_on or (UNKEYED,), generation)
+            if versions is not None:
+                cache.set(key, (versions, value), timeout)
         except Exception:
             logger.exception("Could not cache %s", name)
     finally:
@@ -86,19 +97,19 @@ def release(key):
         logger.exception("Could not release %s", key)
 
 
-def wait_for(key, generation):
-    """The value another worker is computing for `generation`, polled for up to
-    PAGE_CACHE_WAIT_SECONDS while it holds the lock (None: compute it here after all)."""
+def wait_for(key, is_fresh):
+    """The value another worker is computing (one that `is_fresh(stored)`), polled for up
+    to PAGE_CACHE_WAIT_SECONDS while it holds the lock (None: compute it here after all)."""
     deadline = time.monotonic() + settings.PAGE_CACHE_WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(0.01)
         try:
             values = cache.get_many([key, f"{key}:computing"])
+            stored = values.get(key)
+            if stored is not None and is_fresh(stored):
+                return stored
         except Exception:
             return None
-        stored = values.get(key)
-        if stored is not None and stored[0] == generation:
-            return stored
         if f"{key}:computing" not in values:
             return None  # done without storing (an error page, say): compute it here
     return None

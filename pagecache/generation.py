@@ -1,6 +1,18 @@
-"""The content generation: one number in the shared cache that every stored page and value
-carries, bumped by every change a reader could see, and the next scheduled publication,
-kept beside it so that nothing cached outlives it. See the package docstring."""
+"""What makes a cached page or value stale, per surrogate key, for every app server.
+
+- A version per surrogate key in the shared cache ("page-cache:version:a12"). A change a
+  reader could see bumps exactly the keys it affects (`bump_keys`, told by signals.py what
+  the content app says), so pages and values that show none of them stay warm.
+- A stored page or value records the version of each of its keys when it was built
+  (`versions_to_record`) and is valid while they are all unchanged (`versions_match`: one
+  MGET). Every page and value carries SITE_KEY, which `invalidate_page_cache()` bumps.
+- The *generation*: one counter bumped by every change (any key). A version is the counter's
+  value at its bump, so "bumped after this request began" is a comparison with the counter
+  read at its start: such a page or value may have been built from the content before that
+  change and is not stored (nothing stale is ever recorded as fresh).
+- The next scheduled publication or expiry, kept beside the counter: when its time passes,
+  the first request bumps the keys of what becomes (or stops being) public then.
+See the package docstring."""
 
 import contextvars
 import logging
@@ -15,11 +27,17 @@ from django.utils import timezone
 
 # The key every page carries, so one purge of it empties the edge (restore, invalidate_page_cache).
 SITE_KEY = "site"
+# The key of pages and values that declared nothing: any change may affect them, so every
+# change bumps it.
+UNKEYED = "unkeyed"
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
 NEXT_SCHEDULED_KEY = "page-cache:next-scheduled"
+VERSION_KEY_PREFIX = "page-cache:version"
+# Only one server bumps the keys of a scheduled change whose time has come.
+SCHEDULED_DONE_PREFIX = "page-cache:scheduled-done"
 
 # When the next scheduled change becomes public (a datetime or None): the content app
 # hands it over through pagecache.signals.watch(), so this module imports no model.
@@ -29,6 +47,32 @@ _next_scheduled_change = None
 def set_next_scheduled_change(find):
     global _next_scheduled_change
     _next_scheduled_change = find
+
+
+# [(POSIX time, keys)] of the scheduled changes within a horizon (seconds), from the content
+# app (pagecache.signals.watch): which keys to bump when a scheduled time comes; and the
+# keys whose change changes that list (None: any change).
+_scheduled_changes = None
+_scheduled_changes_keys = None
+
+
+def set_scheduled_changes(find, keys=None):
+    global _scheduled_changes, _scheduled_changes_keys
+    _scheduled_changes = find
+    _scheduled_changes_keys = tuple(keys) if keys is not None else None
+
+
+def scheduled_changes_keys():
+    return _scheduled_changes_keys
+
+
+def scheduled_changes(horizon):
+    """[(POSIX time, keys)] within `horizon` seconds, or None when no content app says."""
+    return _scheduled_changes(horizon) if _scheduled_changes is not None else None
+
+
+def knows_scheduled_changes():
+    return _scheduled_changes is not None
 
 
 def _new_generation():
@@ -72,37 +116,92 @@ def _touch_stamp():
     os.utime(path, ns=(time.time_ns(), time.time_ns()))
 
 
-def _bump():
+def version_key(key):
+    return f"{VERSION_KEY_PREFIX}:{key}"
+
+
+def _bump(keys=(SITE_KEY,)):
+    """A new generation, then `keys` at it: in that order, so that a request that read the
+    generation before this bump and the versions after it never records the new versions
+    as its own (see versions_to_record)."""
     try:
-        cache.incr(GENERATION_KEY)
+        generation = cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet (first use, eviction, Redis restart)
         cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    cache.set_many({version_key(key): generation for key in keys}, timeout=None)
+
+
+def _stamp():
+    try:
+        return _stamp_path().stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def _check_stamp():
     """Local cache only: start a new generation here if another process touched the stamp."""
     global _seen_stamp
-    try:
-        stamp = _stamp_path().stat().st_mtime_ns
-    except OSError:
-        stamp = None
+    stamp = _stamp()
     if stamp != _seen_stamp:
         if _seen_stamp is not None or stamp is not None:
-            _bump()
+            _bump()  # another process changed something: everything here may be stale
         _seen_stamp = stamp
 
 
-def invalidate_page_cache():
-    """Make every app server's next request miss. Safe to call often (one INCR). With a
-    local-memory cache, the processes of this machine see it through the stamp file; other
-    machines cannot be reached (`reach()` says so)."""
+def bump_keys(keys):
+    """Make every stored page and value carrying one of `keys` stale on every app server
+    (one INCR and one MSET). With a local-memory cache the other processes of this machine
+    cannot see the versions: the stamp file tells them to start afresh (everything)."""
     try:
-        _bump()
+        _bump(sorted(set(keys)))
         if is_local_cache():
+            global _seen_stamp
+            _check_stamp()  # first what other processes did
             _touch_stamp()
-            _check_stamp()  # this process has bumped already
+            _seen_stamp = _stamp()  # this process has bumped its own keys already
     except Exception:  # the cache being down must not fail the editor's save
-        logger.exception("Could not invalidate the page cache")
+        logger.exception("Could not invalidate the page cache for %s", " ".join(sorted(set(keys))))
+
+
+def invalidate_page_cache():
+    """Make every app server's next request miss: every page and value carries SITE_KEY.
+    Safe to call often. With a local-memory cache, the processes of this machine see it
+    through the stamp file; other machines cannot be reached (`reach()` says so)."""
+    bump_keys({SITE_KEY})
+
+
+def versions_match(recorded):
+    """Is a page or value recorded with `recorded` ({key: version}) still valid? One MGET."""
+    if not isinstance(recorded, dict) or not recorded:
+        return False
+    current = cache.get_many([version_key(key) for key in recorded])
+    return all(current.get(version_key(key)) == version for key, version in recorded.items())
+
+
+def versions_to_record(keys, generation):
+    """{key: version} to store a page or value built for `keys` with, by a request that read
+    `generation` before reading any content; None when one of them was bumped since (the
+    page may show the content from before: serve it, do not store it). A key never bumped
+    (or evicted) gets a version now, with add(): a concurrent bump wins."""
+    keys = sorted({SITE_KEY, *keys})
+    names = {key: version_key(key) for key in keys}
+    current = cache.get_many(list(names.values()))
+    missing = [names[key] for key in keys if names[key] not in current]
+    if missing:
+        # A missing version (never bumped, or evicted) starts at the generation as it is
+        # now, never at an older one: if anything changed since this request began, this
+        # page is not stored. add(), so that a concurrent bump wins.
+        now = current_generation()
+        for name in missing:
+            cache.add(name, now, timeout=None)
+        current.update(cache.get_many(missing))
+        if any(name not in current for name in missing):
+            return None  # the cache is not keeping them (down, full): do not store
+    recorded = {key: current[names[key]] for key in keys}
+    if any(version > generation for version in recorded.values()):
+        return None
+    return recorded
 
 
 def reach():
@@ -135,26 +234,42 @@ def content_state(values=None):
         generation = current_generation()
     scheduled = values.get(NEXT_SCHEDULED_KEY)
     now = timezone.now().timestamp()
-    if scheduled is not None and scheduled[0] == generation:
-        next_publication = scheduled[1]
+    if scheduled is not None and len(scheduled) == 3 and scheduled[0] == generation:
+        next_publication, due_keys = scheduled[1], scheduled[2]
         if next_publication is None or next_publication > now:
             return generation, next_publication
-        # A scheduled article has just become public: every page may show it.
-        invalidate_page_cache()
+        # A scheduled article has just become public (or an article expired): the pages
+        # showing what it enters or leaves. Once, by the first server to see it.
+        if cache.add(f"{SCHEDULED_DONE_PREFIX}:{next_publication}", 1, timeout=settings.PAGE_CACHE_SECONDS):
+            bump_keys(due_keys)
         generation = current_generation()
     # Stored with the generation it was computed for: a save committed meanwhile bumps
     # the generation, which makes every server compute it again (no stale "nothing
     # scheduled" left behind by a race).
     next_publication = next_scheduled_timestamp()
-    cache.set(NEXT_SCHEDULED_KEY, (generation, next_publication), timeout=settings.PAGE_CACHE_SECONDS)
+    due_keys = _keys_due_at(next_publication)
+    cache.set(
+        NEXT_SCHEDULED_KEY,
+        (generation, next_publication, due_keys),
+        timeout=settings.PAGE_CACHE_SECONDS,
+    )
     return generation, next_publication
 
 
-def timeout_until(next_publication, timeout):
-    """`timeout`, shortened so that nothing cached outlives the next scheduled publication."""
-    if next_publication is None:
-        return timeout
-    return min(timeout, max(1, int(next_publication - timezone.now().timestamp())))
+def _keys_due_at(when):
+    """The keys to bump when the scheduled change at `when` (POSIX seconds) comes: those of
+    every change due by then, as the content app says, plus UNKEYED; everything (SITE_KEY)
+    when it cannot say."""
+    if when is None:
+        return ()
+    changes = scheduled_changes(max(1, when - timezone.now().timestamp() + 1))
+    if changes is None:
+        return (SITE_KEY,)
+    keys = {UNKEYED}
+    for due, change_keys in changes:
+        if due <= when + 0.001:
+            keys.update(change_keys)
+    return tuple(sorted(keys))
 
 
 # Within one request, the content state read once (by the page cache middleware or the

@@ -13,7 +13,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from . import surrogate
 from .fragments import acquire, release, wait_for
 from .generation import request_state as _request_state
-from .generation import state_and_value, timeout_until
+from .generation import state_and_value, versions_match, versions_to_record
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +42,10 @@ def page_key(request):
     # The query string is part of the key (?page=2 is another page); the host and scheme
     # too, because pages and feeds contain absolute URLs. The path is the one the URL
     # resolver matched under the site's own script prefix (applies_to() refuses any other
-    # SCRIPT_NAME), so a forged prefix cannot store a page under an address. The
-    # generation is not part of the key: it is stored in the value, so that one MGET
-    # fetches page, generation and schedule (a hit is one round trip), and a new generation
-    # overwrites the old page instead of leaving it to expire.
+    # SCRIPT_NAME), so a forged prefix cannot store a page under an address. The versions
+    # of the page's surrogate keys are not part of the key: they are stored in the value
+    # (a hit is two round trips: page and schedule, then the versions), and a page built
+    # again overwrites the old one instead of leaving it to expire.
     query = request.META.get("QUERY_STRING", "")
     url = f"{request.scheme}://{request.get_host()}{request.path}{'?' + query if query else ''}"
     return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"
@@ -89,14 +89,19 @@ class PageCacheMiddleware:
         except Exception:
             logger.exception("Page cache unavailable; serving uncached")
             return self.render(request, None, None, None)
-        if stored is not None and len(stored) != 7:
+        if stored is not None and (len(stored) != 7 or not isinstance(stored[0], dict)):
             stored = None  # stored by an earlier release: render afresh
-        if stored is not None and stored[0] == generation:
+        try:
+            fresh = stored is not None and versions_match(stored[0])
+        except Exception:
+            logger.exception("Page cache unavailable; serving uncached")
+            return self.render(request, None, None, None)
+        if fresh:
             return self.hit(request, stored)
         # Single flight: one worker renders a missing page, the others wait for it.
         if request.method == "GET" and not acquire(key):
-            fresh = wait_for(key, generation)
-            if fresh is not None and len(fresh) == 7:
+            fresh = wait_for(key, self.is_fresh)
+            if fresh is not None:
                 return self.hit(request, fresh)
         try:
             return self.render(request, key, (generation, next_publication), stored)
@@ -104,8 +109,12 @@ class PageCacheMiddleware:
             if request.method == "GET":
                 release(key)
 
+    @staticmethod
+    def is_fresh(stored):
+        return len(stored) == 7 and versions_match(stored[0])
+
     def hit(self, request, stored):
-        _generation, _status, headers, content, keys, etag, last_modified = stored
+        _versions, _status, headers, content, keys, etag, last_modified = stored
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         response = not_modified if not_modified is not None else self.rebuild(stored)
         if not_modified is not None:
@@ -134,11 +143,14 @@ class PageCacheMiddleware:
         response["Last-Modified"] = surrogate.last_modified_header(last_modified)
         surrogate.make_public(response, keys)
         if key is not None:
-            generation, next_publication = state
-            # Never past the moment a scheduled article must appear.
-            timeout = timeout_until(next_publication, settings.PAGE_CACHE_SECONDS)
+            generation, _next_publication = state
+            # A scheduled article's time coming bumps the keys of the pages it enters
+            # (generation.content_state): no page needs to expire at it.
             try:
-                cache.set(key, self.freeze(generation, response, keys, etag, last_modified), timeout)
+                versions = versions_to_record(keys, generation)
+                if versions is not None:
+                    page = self.freeze(versions, response, keys, etag, last_modified)
+                    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.exception("Could not store a page in the page cache")
             response["X-Cache"] = "MISS"
@@ -193,13 +205,13 @@ class PageCacheMiddleware:
         return not vary - {"accept-encoding"}  # varies on Cookie (or more): not one page
 
     @staticmethod
-    def freeze(generation, response, keys, etag, last_modified):
+    def freeze(versions, response, keys, etag, last_modified):
         headers = [(k, v) for k, v in response.items() if k.lower() in STORED_HEADERS]
-        return (generation, response.status_code, headers, response.content, keys, etag, last_modified)
+        return (versions, response.status_code, headers, response.content, keys, etag, last_modified)
 
     @staticmethod
     def rebuild(stored):
-        _generation, status, headers, content, _keys, etag, last_modified = stored
+        _versions, status, headers, content, _keys, etag, last_modified = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value

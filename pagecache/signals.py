@@ -1,8 +1,8 @@
 """What makes cached pages stale, and exactly which: every save, delete and link change of a
 model the content app asks it to watch is turned into the surrogate keys it affects (by a
 function of the content app), and once the transaction commits those keys are purged at
-the edge (purge.py) and, if there are any, the content generation is bumped for the app
-servers' own page cache. A rolled-back edit purges nothing; a change no reader can see
+the edge (purge.py) and, if there are any, bumped for the app servers' own page and value
+cache (generation.bump_keys): pages and values showing none of them stay warm. A rolled-back edit purges nothing; a change no reader can see
 (a draft, an autosave, a model nobody watches) purges nothing and bumps nothing.
 QuerySet.update() and bulk_create() send no signals: call
 `pagecache.generation.invalidate_page_cache()` after them.
@@ -15,15 +15,14 @@ find the scheduled changes.
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from .generation import invalidate_page_cache, set_next_scheduled_change
+from .generation import UNKEYED, bump_keys, set_next_scheduled_change, set_scheduled_changes
 from .purge import purge_keys
-from .surrogate import UNKEYED, set_scheduled_changes
 
 
 def purge_now(keys, hard=False):
-    """Purge `keys` at the edge and start a new content generation for the app servers'
-    own page cache."""
-    invalidate_page_cache()
+    """Purge `keys` at the edge and in the app servers' own page and value cache."""
+    # Pages and values that declared no keys may show anything: every change.
+    bump_keys({*keys, UNKEYED})
     # Pages that declared no keys (feeds, sitemaps...) may show anything: every change.
     purge_keys({*keys, UNKEYED} if not hard else keys, hard=hard)
     if hard:
@@ -85,7 +84,9 @@ def _connect_links(through, change):
     )
 
 
-def watch(models, link_models=None, next_scheduled_change=None, scheduled_changes=None):
+def watch(
+    models, link_models=None, next_scheduled_change=None, scheduled_changes=None, scheduled_changes_keys=None
+):
     """Purge what each change affects.
 
     `models`: {model: change(before, after)}, called on every save (`before` the stored
@@ -96,7 +97,9 @@ def watch(models, link_models=None, next_scheduled_change=None, scheduled_change
     `next_scheduled_change()`: when the next scheduled content becomes public (a datetime
     or None): the app's page cache keeps nothing beyond it. `scheduled_changes(horizon)`:
     [(POSIX time, keys)] becoming public within `horizon` seconds: the edge keeps no page
-    carrying one of those keys beyond its time (surrogate.shared_max_age)."""
+    carrying one of those keys beyond its time (surrogate.shared_max_age).
+    `scheduled_changes_keys`: the keys bumped by every change to that list (None: any
+    visible change recomputes it)."""
     for model, change in models.items():
         _connect(model, change)
     for through, change in (link_models or {}).items():
@@ -104,4 +107,4 @@ def watch(models, link_models=None, next_scheduled_change=None, scheduled_change
     if next_scheduled_change is not None:
         set_next_scheduled_change(next_scheduled_change)
     if scheduled_changes is not None:
-        set_scheduled_changes(scheduled_changes)
+        set_scheduled_changes(scheduled_changes, keys=scheduled_changes_keys)

@@ -22,20 +22,18 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from .generation import SITE_KEY, content_state, request_state
-
-UNKEYED = "unkeyed"
+from .generation import (
+    SITE_KEY,
+    UNKEYED,
+    content_state,
+    knows_scheduled_changes,
+    request_state,
+    scheduled_changes,
+    scheduled_changes_keys,
+)
+from .generation import set_scheduled_changes as set_scheduled_changes
 
 _collected = contextvars.ContextVar("hkai_surrogate_keys", default=None)
-
-# [(POSIX time, keys)] of scheduled changes within the edge lifetime: the content app hands
-# the function over through pagecache.signals.watch(), so this module imports no model.
-_scheduled_changes = None
-
-
-def set_scheduled_changes(find):
-    global _scheduled_changes
-    _scheduled_changes = find
 
 
 def add_keys(*keys):
@@ -43,6 +41,12 @@ def add_keys(*keys):
     collected = _collected.get()
     if collected is not None:
         collected.update(keys)
+
+
+def keys_so_far():
+    """The keys the page being rendered declared until now (None outside a page)."""
+    collected = _collected.get()
+    return frozenset(collected) if collected else None
 
 
 def collecting():
@@ -70,10 +74,10 @@ def make_etag(content):
 
 
 def upcoming_changes():
-    """The scheduled changes within the edge lifetime, computed once per content generation
-    (and not at all when the next scheduled publication, known to the content state, lies
-    beyond it)."""
-    if _scheduled_changes is None:
+    """The scheduled changes within the edge lifetime (the content app hands the function
+    over through pagecache.signals.watch()), computed once until the keys it names change (and not
+    at all when the next scheduled publication, known to the content state, lies beyond it)."""
+    if not knows_scheduled_changes():
         return []
     from .fragments import generation_cached
 
@@ -85,7 +89,9 @@ def upcoming_changes():
         next_publication = timezone.now().timestamp()  # unknown: look
     if next_publication is None or next_publication > timezone.now().timestamp() + horizon:
         return []
-    return generation_cached(f"scheduled-changes:{horizon}", lambda: _scheduled_changes(horizon))
+    return generation_cached(
+        f"scheduled-changes:{horizon}", lambda: scheduled_changes(horizon), keys=scheduled_changes_keys()
+    )
 
 
 def shared_max_age(keys):

@@ -3,9 +3,10 @@ published counts, computed once per content generation for every app server.
 
 The counts are the costly part of every page that shows them (one aggregate over every tag
 link, bench/RESULTS.md), so they come from `TagQuerySet.in_use()` (published articles only)
-through `generation_cached`: any save, and a scheduled article's time coming, starts a new
-generation (pagecache/)."""
+through `generation_cached`, kept until an article enters or leaves a list, or a tag is
+renamed (the "topics" / "organisations" surrogate keys, pagecache/)."""
 
+from articles import surrogates
 from articles.models import Organisation
 from pagecache.fragments import generation_cached
 
@@ -24,6 +25,11 @@ def directory_order(model):
     return [Organisation.kind_order(), "name"] if model is Organisation else ["name"]
 
 
+def directory_keys(model):
+    """The surrogate key of a directory and its counts."""
+    return (surrogates.ORGANISATIONS if model is Organisation else surrogates.TOPICS,)
+
+
 def published_directory(model):
     """Every tag of `model` in use as (pk, num_articles, name, ...) tuples, in directory
     order."""
@@ -32,6 +38,7 @@ def published_directory(model):
         lambda: list(
             model.objects.in_use().order_by(*directory_order(model)).values_list(*directory_fields(model))
         ),
+        keys=directory_keys(model),
     )
 
 
@@ -41,6 +48,7 @@ def most_covered(model, limit):
     return generation_cached(
         f"{model._meta.label_lower}:most-covered:{limit}",
         lambda: list(model.objects.in_use().order_by("-num_articles", "name")[:limit]),
+        keys=directory_keys(model),
     )
 
 

@@ -1,8 +1,9 @@
 """Pagination for large listings (bench/RESULTS.md has the numbers behind these changes).
 
 - The total (`count`, a COUNT(*) over every matching published article: 12-40 ms at
-  100,000 articles) and each page's rows are computed once per content generation for
-  every app server when the view names what the listing depends on (`count_key`).
+  100,000 articles) and each page's rows are computed once for every app server when the
+  view names the listing (`count_key`), and kept until a change to its lists (`keys`, the
+  view's `listing_keys()`) or, for the rows, to an article on the page.
 - A deep page's rows are fetched ids first: `SELECT id ... ORDER BY ... OFFSET n LIMIT 12`
   is an index-only scan of the publication-order index, where the same OFFSET over whole
   rows reads every skipped row from the table (page 3,878: 90 ms); then the page's rows
@@ -15,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
+from articles.surrogates import shown_keys
 from pagecache.fragments import generation_cached
 
 
@@ -23,17 +25,19 @@ class ArticlePaginator(Paginator):
     # reads, ~1 µs each, cost more than one more query).
     ids_first_offset = 500
 
-    def __init__(self, object_list, per_page, *args, count_key=None, **kwargs):
+    def __init__(self, object_list, per_page, *args, count_key=None, keys=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         # What the count depends on besides content (e.g. "topic_detail:42"); None: not cached.
         self.count_key = count_key
+        # The surrogate keys of the lists it counts (e.g. {"t42:list"}); None: any change.
+        self.keys = keys
 
     @cached_property
     def count(self):
         compute = lambda: Paginator.count.func(self)  # noqa: E731
         if self.count_key is None:
             return compute()
-        return generation_cached(f"paginator-count:{self.count_key}", compute)
+        return generation_cached(f"paginator-count:{self.count_key}", compute, keys=self.keys)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -49,8 +53,18 @@ class ArticlePaginator(Paginator):
             rows = generation_cached(
                 f"paginator-page:{self.count_key}:{bottom}:{top}",
                 lambda: list(self.slice(bottom, top)),
+                keys=self.row_keys,
             )
         return self._get_page(rows, number, self)
+
+    def row_keys(self, rows):
+        """The list's keys and those of every article on the page (a typo fix in one)."""
+        if self.keys is None:
+            return None
+        keys = set(self.keys)
+        for row in rows:
+            keys |= shown_keys(row)
+        return keys
 
     def slice(self, bottom, top):
         queryset = self.object_list
@@ -74,6 +88,10 @@ class CachedCountMixin:
         obj = getattr(self, "object", None)
         return f"{self.request.resolver_match.view_name}:{obj.pk if obj else ''}:{get_language()}"
 
+    def listing_keys(self):
+        """The surrogate keys of the lists the listing shows; None: any change."""
+        return None
+
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return self.paginator_class(
             queryset,
@@ -81,5 +99,6 @@ class CachedCountMixin:
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             count_key=self.count_key(),
+            keys=self.listing_keys(),
             **kwargs,
         )

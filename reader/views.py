@@ -47,6 +47,10 @@ class SurrogateKeysMixin:
 
     list_keys = ()
 
+    def listing_keys(self):
+        """What the listing's total and rows depend on (ArticlePaginator): its lists."""
+        return set(self.list_keys)
+
     def surrogate_keys(self, context):
         keys = {surrogates.SECTIONS, *self.list_keys}
         for article in context.get("object_list") or ():
@@ -88,12 +92,20 @@ class HomeView(ArticleCardsMixin, TemplateView):
     list_keys = (surrogates.HOME, surrogates.LATEST, surrogates.TOPICS, surrogates.ORGANISATIONS)
 
     def surrogate_keys(self, context):
-        keys = super().surrogate_keys(context)
-        for article in [context["lead"], *context["latest"]]:
-            if article is not None:
-                keys |= surrogates.shown_keys(article)
+        keys = super().surrogate_keys(context) | self.lead_and_latest_keys(
+            (context["lead"], context["latest"])
+        )
         for obj in [*context["sections"], *context["organisations"], *context["topics"]]:
             keys.add(surrogates.identity_key(obj))
+        return keys
+
+    @staticmethod
+    def lead_and_latest_keys(lead_and_latest):
+        lead, latest = lead_and_latest
+        keys = {surrogates.HOME, surrogates.LATEST}
+        for article in [lead, *latest]:
+            if article is not None:
+                keys |= surrogates.shown_keys(article)
         return keys
 
     def get_context_data(self, **kwargs):
@@ -101,13 +113,17 @@ class HomeView(ArticleCardsMixin, TemplateView):
         # Eight queries and their prefetching, the same for every reader until content
         # changes: once per content generation.
         context["lead"], context["latest"] = generation_cached(
-            f"home:articles:{settings.ARTICLES_PER_PAGE}:{get_language()}", self.lead_and_latest
+            f"home:articles:{settings.ARTICLES_PER_PAGE}:{get_language()}",
+            self.lead_and_latest,
+            keys=self.lead_and_latest_keys,
         )
         # Counts over every article: once per content generation, like the tags' below.
         # Stories, as the lists show them: an article and its translation count once.
+        # Any article entering or leaving a list changes "latest" (surrogates.placement_keys).
         context["sections"] = generation_cached(
             "home:sections",
             lambda: list(Section.objects.annotate(num_articles=published_story_count())),
+            keys=(surrogates.SECTIONS, surrogates.LATEST),
         )
         # Counted once per content generation (reader/directories.py).
         context["organisations"] = directories.most_covered(Organisation, FRONT_PAGE_TAGS)
@@ -138,15 +154,19 @@ class ArticleDetailView(SurrogateKeysMixin, DetailView):
     context_object_name = "article"
 
     def surrogate_keys(self, context):
-        # The article, its translation, and the related articles and neighbours it links.
-        keys = super().surrogate_keys(context) | surrogates.shown_keys(self.object)
-        keys.add(surrogates.article_page_key(self.object.pk))
-        if self.object.translation_id:
-            keys.add(surrogates.article_key(self.object.translation_id))
-        related, previous, following = self.neighbourhood
-        for article in [*related, previous, following]:
-            if article is not None:
-                keys.add(surrogates.article_key(article.pk))
+        return super().surrogate_keys(context) | self.article_keys((self.object, self.neighbourhood))
+
+    @staticmethod
+    def article_keys(article_and_neighbourhood):
+        """The article, its translation, and the related articles and neighbours it links."""
+        article, (related, previous, following) = article_and_neighbourhood
+        keys = surrogates.shown_keys(article)
+        keys.add(surrogates.article_page_key(article.pk))
+        if article.translation_id:
+            keys.add(surrogates.article_key(article.translation_id))
+        for other in [*related, previous, following]:
+            if other is not None:
+                keys.add(surrogates.article_key(other.pk))
         return keys
 
     def get_queryset(self):
@@ -176,7 +196,9 @@ class ArticleDetailView(SurrogateKeysMixin, DetailView):
             return article, article_neighbourhood(article)
 
         slug_key = hashlib.sha256(self.kwargs[self.slug_url_kwarg].encode()).hexdigest()
-        article, self.neighbourhood = generation_cached(f"article-page:{slug_key}:{get_language()}", compute)
+        article, self.neighbourhood = generation_cached(
+            f"article-page:{slug_key}:{get_language()}", compute, keys=self.article_keys
+        )
         return article
 
     def render_to_response(self, context, **response_kwargs):
@@ -234,6 +256,9 @@ class FilteredArticleListView(ArticleCardsMixin, ListView):
         # listing's total: stories, each once, as the front page counts them.
         self.object.num_articles = context["paginator"].count
         return context
+
+    def listing_keys(self):
+        return super().listing_keys() | {surrogates.list_key(self.object)}
 
     def surrogate_keys(self, context):
         keys = super().surrogate_keys(context)

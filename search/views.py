@@ -49,7 +49,7 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
         context.update(
             search=self.search,
             active_filters=self.search.active_filters(),
-            facets=generation_cached(f"facets:{self.count_key()}", self.search.facets),
+            facets=generation_cached(f"facets:{self.count_key()}", self.search.facets, keys=self.list_keys),
             results_limited=ranked_limit is not None and page.paginator.count >= ranked_limit,
             previous_page_url=(
                 self.search.url(page=page.previous_page_number()) if page.has_previous() else ""

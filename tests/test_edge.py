@@ -10,21 +10,16 @@ the xkey vmod (Debian: varnish, varnish-modules); skipped otherwise.
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -32,30 +27,15 @@ from django.utils import timezone
 from articles.models import Article, Section, Topic
 from articles.roles import EDITORS, ensure_roles
 from pagecache import purge
-from pagecache.tests.helpers import TEST_REDIS_URL, redis_unreachable
+from pagecache.tests.helpers import TEST_REDIS_URL
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import servers
+from .servers import fetch, free_port
+
+ROOT = servers.ROOT
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 XKEY_VMODS = [Path("/usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so"), Path("/usr/lib/varnish/vmods")]
 pytestmark = [pytest.mark.slow]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(port, path, cookie=None):
-    """(status, headers, body) of one plain HTTP request."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
-    if cookie:
-        request.add_header("Cookie", cookie)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.headers, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
 
 
 def from_varnish_cache(headers):
@@ -72,20 +52,6 @@ def wait_for(check, seconds):
         time.sleep(0.05)
 
 
-def wait_until_up(port, process, path="/healthz", deadline=30):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if process.poll() is not None:
-            raise RuntimeError(f"server on port {port} exited with {process.returncode}")
-        try:
-            if fetch(port, path)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server on port {port} did not come up")
-
-
 def varnish_missing():
     if not Path(VARNISHD).exists():
         return "Varnish is not installed (apt-get install varnish varnish-modules)"
@@ -94,56 +60,27 @@ def varnish_missing():
     return None
 
 
-def stop(processes):
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+class Edge(NamedTuple):
+    port: int  # Varnish
+    app_ports: list  # the app servers behind it, for requests that bypass Varnish
 
 
 @pytest.fixture
 def edge(transactional_db, tmp_path):
-    """The Varnish port, with two app servers behind it, and this process purging it."""
+    """Varnish with two app servers behind it, and this process purging it."""
     if reason := varnish_missing():
         pytest.skip(reason)
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL): the app servers must see the test database")
-    if reason := redis_unreachable():
-        pytest.skip(reason)
+    servers.skip_unless_shared_services()
     prefix = f"hkai-edge-{uuid.uuid4().hex[:8]}"
     varnish_port, app_ports = free_port(), [free_port(), free_port()]
     purge_url = f"http://127.0.0.1:{varnish_port}/"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "hkai_site.settings",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        "DATABASE_CONN_MAX_AGE": "0",  # the test database is flushed after the test
-        "REDIS_URL": TEST_REDIS_URL,
-        "CACHE_KEY_PREFIX": prefix,
-        "PAGE_CACHE": "1",
-        "PAGE_CACHE_PURGE_BACKEND": "pagecache.purge.VarnishPurge",
-        "PAGE_CACHE_PURGE_URLS": purge_url,
-        "DJANGO_DEBUG": "0",
+    env = servers.app_server_env(
+        prefix,
+        tmp_path,
+        PAGE_CACHE_PURGE_BACKEND="pagecache.purge.VarnishPurge",
+        PAGE_CACHE_PURGE_URLS=purge_url,
         # The test's own key: the editor's session made here is valid there.
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-        "WEB_CONCURRENCY": "1",
-        "HOST": "127.0.0.1",
-        "GUNICORN_ACCESS_LOG": "",
-        "GUNICORN_CMD_ARGS": "--no-control-socket",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        DJANGO_SECRET_KEY=settings.SECRET_KEY,
     )
     vcl_dir = tmp_path / "vcl"
     vcl_dir.mkdir()
@@ -156,58 +93,35 @@ def edge(transactional_db, tmp_path):
         + "".join(f"    app.add_backend(app{i});\n" for i in range(len(app_ports)))
         + "}\n"
     )
-    processes = []
+    varnish = [
+        VARNISHD,
+        "-F",
+        "-n",
+        str(tmp_path / "varnish-work"),
+        "-a",
+        f"127.0.0.1:{varnish_port}",
+        "-T",
+        f"127.0.0.1:{free_port()}",
+        "-f",
+        str(ROOT / "deploy" / "varnish" / "hkai.vcl"),
+        "-p",
+        f"vcl_path={vcl_dir}:{ROOT / 'deploy' / 'varnish'}",
+        "-s",
+        "malloc,64m",
+        # No privilege separation: the test's temporary folder is private to it.
+        *(["-j", "none"] if os.geteuid() == 0 else []),
+    ]
     redis_cache = {"BACKEND": "hkai_site.cache_backends.ReusingRedisCache", "LOCATION": TEST_REDIS_URL}
-    try:
-        for port in app_ports:
-            log = open(tmp_path / f"server-{port}.log", "w")
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-                    cwd=ROOT,
-                    env={**env, "PORT": str(port)},
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-        varnish_log = open(tmp_path / "varnish.log", "w")
-        processes.append(
-            subprocess.Popen(
-                [
-                    VARNISHD,
-                    "-F",
-                    "-n",
-                    str(tmp_path / "varnish-work"),
-                    "-a",
-                    f"127.0.0.1:{varnish_port}",
-                    "-T",
-                    f"127.0.0.1:{free_port()}",
-                    "-f",
-                    str(ROOT / "deploy" / "varnish" / "hkai.vcl"),
-                    "-p",
-                    f"vcl_path={vcl_dir}:{ROOT / 'deploy' / 'varnish'}",
-                    "-s",
-                    "malloc,64m",
-                    # No privilege separation: the test's temporary folder is private to it.
-                    *(["-j", "none"] if os.geteuid() == 0 else []),
-                ],
-                stdout=varnish_log,
-                stderr=subprocess.STDOUT,
-            )
-        )
-        for port, process in zip(app_ports, processes, strict=False):
-            wait_until_up(port, process)
-        wait_until_up(varnish_port, processes[-1])
+    with servers.app_servers(env, app_ports, tmp_path, more=[("varnish", varnish)]) as processes:
+        servers.wait_until_up(varnish_port, processes[-1])
         with override_settings(
             CACHES={"default": {**redis_cache, "KEY_PREFIX": prefix}},
             PAGE_CACHE_PURGE_BACKEND="pagecache.purge.VarnishPurge",
             PAGE_CACHE_PURGE_URLS=[purge_url],
             PAGE_CACHE_EDGE_SECONDS=86_400,
         ):
-            yield varnish_port
+            yield Edge(varnish_port, app_ports)
             cache.clear()
-    finally:
-        stop(processes)
 
 
 @pytest.fixture
@@ -232,7 +146,7 @@ def warm(port, paths):
 
 
 def test_a_save_refreshes_exactly_the_pages_it_affects(edge, purges):
-    port = edge
+    port = edge.port
     news = Section.objects.create(name="Government Initiatives", slug="government-initiatives")
     other = Section.objects.create(name="Research", slug="research")
     robotics = Topic.objects.create(name="robotics")
@@ -277,6 +191,9 @@ def test_a_save_refreshes_exactly_the_pages_it_affects(edge, purges):
 
     # A typo fixed: the article's page and the lists showing its title; not the others.
     warm(port, [draft.get_absolute_url()])
+    for app_port in edge.app_ports:  # each app server is its own host: its own copies
+        for path in unaffected:
+            assert fetch(app_port, path)[0] == 200, (app_port, path)
     purges.clear()
     draft.title = "Quiet draft, third go"
     draft.save()
@@ -285,6 +202,12 @@ def test_a_save_refreshes_exactly_the_pages_it_affects(edge, purges):
     assert wait_for(lambda: "Quiet draft, third go" in fetch(port, listing)[2], 1.0)
     for path in unaffected:
         assert from_varnish_cache(fetch(port, path)[1]), path
+    # Behind Varnish, each app server's own page cache kept them too (their keys' versions
+    # in the shared Redis did not change), and serves the edited page fresh.
+    for app_port in edge.app_ports:
+        for path in unaffected:
+            assert fetch(app_port, path)[1].get("X-Cache") == "HIT", (app_port, path)
+        assert "Quiet draft, third go" in fetch(app_port, draft.get_absolute_url())[2]
 
     # Unpublished: gone at once (a hard purge), never served stale.
     purges.clear()
@@ -296,7 +219,7 @@ def test_a_save_refreshes_exactly_the_pages_it_affects(edge, purges):
 
 
 def test_a_scheduled_article_appears_at_its_time(edge):
-    port = edge
+    port = edge.port
     section = Section.objects.create(name="Government Initiatives", slug="government-initiatives")
     Article.objects.create(
         title="Standing story", slug="standing", body="Body.", section=section,
@@ -323,7 +246,7 @@ def test_a_scheduled_article_appears_at_its_time(edge):
 
 
 def test_an_editor_behind_varnish_always_sees_fresh_pages(edge, make_user):
-    port = edge
+    port = edge.port
     ensure_roles()
     editor = make_user("editor", role=EDITORS)
     section = Section.objects.create(name="Government Initiatives", slug="government-initiatives")

@@ -2,61 +2,32 @@
 every server's next request.
 
 This test process plays a third app server: it writes through the ORM, and its signals
-bump the content generation in the shared Redis, exactly as an editor's save in the admin
+bump the affected surrogate keys' versions in the shared Redis, exactly as an editor's save in the admin
 on any server would. Needs PostgreSQL (both servers must see the test database) and
 Redis; skipped otherwise.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
 from articles.models import Article, Section
-from pagecache.tests.helpers import TEST_REDIS_URL, redis_unreachable
+from pagecache.tests.helpers import TEST_REDIS_URL
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import servers
+
 pytestmark = [pytest.mark.slow]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(port, path):
     """(status, X-Cache, body) of one plain HTTP request."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-            return response.status, response.headers.get("X-Cache"), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("X-Cache"), error.read().decode()
-
-
-def wait_until_healthy(port, process, deadline=30):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if process.poll() is not None:
-            raise RuntimeError(f"app server on port {port} exited with {process.returncode}")
-        try:
-            if fetch(port, "/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"app server on port {port} did not become healthy")
+    status, headers, body = servers.fetch(port, path)
+    return status, headers.get("X-Cache"), body
 
 
 @pytest.fixture
@@ -74,62 +45,10 @@ def shared_cache():
 
 @pytest.fixture
 def app_servers(transactional_db, shared_cache, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL): both app servers must see the test database")
-    if reason := redis_unreachable():
-        pytest.skip(reason)
-    settings = connection.settings_dict
-    database_url = (
-        f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "hkai_site.settings",
-        "DATABASE_URL": database_url,
-        "DATABASE_CONN_MAX_AGE": "0",  # the test database is flushed after the test
-        "REDIS_URL": TEST_REDIS_URL,
-        "CACHE_KEY_PREFIX": shared_cache,
-        "PAGE_CACHE": "1",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "scale-out-test-only-" + uuid.uuid4().hex * 2,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-        "WEB_CONCURRENCY": "1",
-        "HOST": "127.0.0.1",
-        "GUNICORN_ACCESS_LOG": "",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    processes, ports = [], []
-    try:
-        for _ in range(2):
-            port = free_port()
-            log = open(tmp_path / f"server-{port}.log", "w")
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-                    cwd=ROOT,
-                    env={**env, "PORT": str(port)},
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-            ports.append(port)
-        for port, process in zip(ports, processes, strict=True):
-            wait_until_healthy(port, process)
+    servers.skip_unless_shared_services()
+    ports = [servers.free_port(), servers.free_port()]
+    with servers.app_servers(servers.app_server_env(shared_cache, tmp_path), ports, tmp_path):
         yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def test_a_change_on_one_server_shows_on_every_server(app_servers):
@@ -167,6 +86,55 @@ def test_a_change_on_one_server_shows_on_every_server(app_servers):
         status, state, body = fetch(port, listing)
         assert state == "MISS" and "Breaking from Cyberport" not in body
         assert fetch(port, news.get_absolute_url())[0] == 404
+
+
+def test_a_typo_fix_leaves_every_servers_unrelated_pages_cached(app_servers):
+    """Per-key invalidation across servers: after a typo fix in one article, the pages that
+    show it miss on both servers, and an unrelated article's page and an unrelated topic's
+    page are still both servers' cached copies (their keys' versions, in the shared Redis,
+    did not change)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Topic
+
+    first, second = app_servers
+    news = Section.objects.create(name="Government Initiatives", slug="government-initiatives")
+    research = Section.objects.create(name="Research", slug="research")
+    now = timezone.now()
+
+    def publish(title, slug, section, topic, days_ago):
+        article = Article.objects.create(
+            title=title, slug=slug, body="Body.", section=section,
+            status=Article.Status.PUBLISHED, published_at=now - timedelta(days=days_ago),
+        )  # fmt: skip
+        article.topics.add(topic)
+        return article
+
+    fintech, robotics = Topic.objects.create(name="fintech"), Topic.objects.create(name="robotics")
+    edited = publish("Fintech sandbox opens", "sandbox", news, fintech, 1)
+    publish("Story in between", "between", news, fintech, 2)
+    unrelated = publish("Robot arms at HKUST", "robot-arms", research, robotics, 3)
+    affected = [edited.get_absolute_url(), fintech.get_absolute_url(), reverse("reader:article_list")]
+    unaffected = [unrelated.get_absolute_url(), robotics.get_absolute_url()]
+    for port in (first, second):
+        for path in affected + unaffected:
+            assert fetch(port, path)[0] == 200, path
+            assert fetch(port, path)[1] == "HIT", (port, path)
+
+    edited.title = "Fintech sandbox opens (corrected)"
+    edited.save()  # this process: a third server; its signals bump the keys in Redis
+    for port in (first, second):
+        for path in unaffected:
+            status, state, body = fetch(port, path)
+            assert (status, state) == (200, "HIT"), (port, path)
+        for path in affected:
+            status, state, body = fetch(port, path)
+            assert status == 200 and "(corrected)" in body, (port, path)
+            # Each server is its own host (127.0.0.1:port), so keeps its own copy of a page.
+            assert state == "MISS", (port, path)
+            assert fetch(port, path)[1] == "HIT", (port, path)
 
 
 @pytest.fixture

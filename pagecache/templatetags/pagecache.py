@@ -1,9 +1,10 @@
-"""{% generation_cache %}: a block of a template rendered once per content generation."""
+"""{% generation_cache %}: a block of a template rendered once until what it shows changes."""
 
 from django import template
 from django.utils.translation import get_language
 
 from ..fragments import generation_cached
+from ..surrogate import keys_so_far
 
 register = template.Library()
 
@@ -17,13 +18,16 @@ class GenerationCacheNode(template.Node):
     def render(self, context):
         parts = [str(part.resolve(context)) for part in self.key_parts]
         key = ":".join([self.name, *parts, get_language() or ""])
-        return generation_cached(f"template:{key}", lambda: self.nodelist.render(context))
+        # The block shows part of the page: the keys the page declared (views declare
+        # theirs before the template renders) cover it. Outside a page: every change.
+        return generation_cached(f"template:{key}", lambda: self.nodelist.render(context), keys=keys_so_far())
 
 
 @register.tag
 def generation_cache(parser, token):
     """{% generation_cache "name" key ... %}...{% endgeneration_cache %}: the block rendered
-    once per content generation (pagecache.fragments.generation_cached) for each key and
+    once until the content of the page's surrogate keys changes
+    (pagecache.fragments.generation_cached) for each key and
     language. Only for markup that depends on nothing but content, the keys and the
     language: no request, no user, no absolute URL (the host is not part of the key)."""
     bits = token.split_contents()

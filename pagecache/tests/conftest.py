@@ -1,5 +1,5 @@
 """The cache-backend fixtures for pagecache's tests (defined in helpers.py)."""
 
-from .helpers import fragment_cache, page_cache
+from .helpers import fragment_cache, page_cache, two_stories
 
-__all__ = ["fragment_cache", "page_cache"]
+__all__ = ["fragment_cache", "page_cache", "two_stories"]

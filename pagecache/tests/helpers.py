@@ -59,6 +59,31 @@ def fragment_cache(request):
         cache.clear()
 
 
+@pytest.fixture
+def two_stories(make_article):
+    """Two published stories in different sections with different topics, far apart in time
+    (neither is the other's neighbour: a third story sits between them)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Section
+
+    research = Section.objects.create(name="Research", slug="research")
+    now = timezone.now()
+    edited = make_article(
+        title="Fintech sandbox opens", topics=["fintech"], published_at=now - timedelta(days=1)
+    )
+    make_article(title="Story in between", published_at=now - timedelta(days=2))
+    unrelated = make_article(
+        title="Robot arms at HKUST",
+        section=research,
+        topics=["robotics"],
+        published_at=now - timedelta(days=3),
+    )
+    return edited, unrelated
+
+
 def get(client, url, **kwargs):
     response = client.get(url, **kwargs)
     return response, response.get("X-Cache")

@@ -66,10 +66,11 @@ def test_one_worker_computes_a_missing_value_while_the_others_wait(fragment_cach
     from django.core.cache import cache
 
     from pagecache import fragments
-    from pagecache.generation import content_state
+    from pagecache.generation import content_state, versions_to_record
 
     settings.PAGE_CACHE_WAIT_SECONDS = 5
     generation, _ = content_state()
+    versions = versions_to_record(["unkeyed"], generation)
     key = "page-cache:fragment:shared"
     assert fragments.acquire(key)  # "another worker" is computing
     polls = []
@@ -77,7 +78,7 @@ def test_one_worker_computes_a_missing_value_while_the_others_wait(fragment_cach
     def other_worker_finishes(seconds):
         polls.append(seconds)
         if len(polls) == 3:
-            cache.set(key, (generation, "computed elsewhere"))
+            cache.set(key, (versions, "computed elsewhere"))
 
     monkeypatch.setattr(fragments.time, "sleep", other_worker_finishes)
     assert generation_cached("shared", lambda: "computed here") == "computed elsewhere"
@@ -88,3 +89,41 @@ def test_one_worker_computes_a_missing_value_while_the_others_wait(fragment_cach
     polls.clear()
     assert generation_cached("shared", lambda: "computed here") == "computed here"
     assert polls == []
+
+
+@pytest.mark.django_db
+def test_a_typo_fix_recomputes_only_the_values_showing_that_article(
+    fragment_cache, client, two_stories, commit, django_assert_num_queries
+):
+    """With pages not cached (PAGE_CACHE off), the values behind them follow the same keys:
+    another article's page and another topic's page keep their values after the change."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    edited, unrelated = two_stories
+    urls = {
+        "edited": edited.get_absolute_url(),
+        "unrelated": unrelated.get_absolute_url(),
+        "robotics": Topic.objects.get(name="robotics").get_absolute_url(),
+        "fintech": Topic.objects.get(name="fintech").get_absolute_url(),
+    }
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            html(client.get(url))
+        return len(captured)
+
+    cold = {name: queries(url) for name, url in urls.items()}
+    warm = {name: queries(url) for name, url in urls.items()}
+    assert all(warm[name] < cold[name] for name in urls), (cold, warm)
+    with commit():
+        edited.title = "Fintech sandbox opens (corrected)"
+        edited.save()
+    html(client.get(urls["unrelated"]))  # the first request after a change: the schedule again
+    for name in ("unrelated", "robotics"):
+        with django_assert_num_queries(warm[name]):
+            html(client.get(urls[name]))
+    for name in ("edited", "fintech"):
+        with CaptureQueriesContext(connection) as captured:
+            assert "(corrected)" in html(client.get(urls[name]))
+        assert len(captured) > warm[name], name

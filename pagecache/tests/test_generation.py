@@ -98,3 +98,50 @@ def test_clearing_the_site_cache_leaves_other_sites_keys(db):
         finally:
             client.delete("other-site:1:session", "x" + BACKENDS["redis"]["KEY_PREFIX"] + ":1:lookalike")
             cache.clear()
+
+
+@pytest.mark.django_db
+class TestKeyVersions:
+    def test_a_page_built_while_one_of_its_keys_changed_is_not_kept(self, page_cache):
+        from pagecache.generation import (
+            bump_keys,
+            content_state,
+            current_generation,
+            versions_match,
+            versions_to_record,
+        )
+
+        assert versions_to_record({"a1", "a2", "latest"}, content_state()[0])  # pages seen before
+        started = content_state()[0]  # a request begins...
+        bump_keys({"a1"})  # ...a save commits while it reads content
+        assert versions_to_record({"a1", "latest"}, started) is None
+        assert versions_to_record({"a2", "latest"}, started) is not None  # unaffected: kept
+        recorded = versions_to_record({"a1", "latest"}, current_generation())
+        assert versions_match(recorded)
+        bump_keys({"latest"})
+        assert not versions_match(recorded)
+
+    def test_an_evicted_version_makes_its_pages_miss(self, page_cache, client, make_article):
+        from django.core.cache import cache
+
+        from pagecache.generation import version_key
+
+        article = make_article()
+        url = article.get_absolute_url()
+        get(client, url)
+        assert get(client, url)[1] == "HIT"
+        cache.delete(version_key(f"a{article.pk}"))  # evicted, or Redis lost it
+        assert get(client, url)[1] == "MISS"
+        assert get(client, url)[1] == "HIT"
+
+    def test_invalidate_page_cache_reaches_every_page_and_value(self, page_cache, client, make_article):
+        from pagecache.fragments import generation_cached
+
+        url = make_article().get_absolute_url()
+        get(client, url)
+        calls = []
+        generation_cached("value", lambda: calls.append(1), keys=("t1",))
+        invalidate_page_cache()
+        assert get(client, url)[1] == "MISS"
+        generation_cached("value", lambda: calls.append(1), keys=("t1",))
+        assert len(calls) == 2

@@ -17,6 +17,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from articles import surrogates
 from articles.models import Section
 from core.languages import hreflang_alternates as alternates_of
 from core.languages import language_tag
@@ -241,6 +242,7 @@ def navigation_sections():
     return generation_cached(
         "navigation-sections",
         lambda: list(Section.objects.only("name", "name_zh_hant", "slug")),
+        keys=(surrogates.SECTIONS,),
     )
 
 
