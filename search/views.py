@@ -12,6 +12,7 @@ from pagecache.fragments import generation_cached
 from reader.pagination import CachedCountMixin
 from reader.views import SurrogateKeysMixin
 
+from .highlight import mark, needles, snippet
 from .search import ArticleSearch
 
 
@@ -45,6 +46,7 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
+        context["articles"] = context["object_list"] = page.object_list = self.highlighted(page.object_list)
         ranked_limit = self.search.ranked_limit
         context.update(
             search=self.search,
@@ -61,3 +63,14 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
             ),
         )
         return context
+
+    def highlighted(self, articles):
+        """The page's articles with `marked_title`, `marked_standfirst` and `snippet` (of the
+        body, "" where it did not match): escaped text, matched words in <mark>."""
+        strings = needles(self.search.terms)
+        articles = list(articles)
+        for article in articles:
+            article.marked_title = mark(article.title, strings)
+            article.marked_standfirst = mark(article.standfirst, strings)
+            article.snippet = snippet(article.body, strings)
+        return articles
