@@ -25,7 +25,10 @@ def tags_in(html):
 
 class TestMark:
     def test_english_is_marked_where_a_word_starts_whatever_its_case(self):
-        assert mark("Fintechs and fintech", strings("FINTECH")) == "<mark>Fintech</mark>s and <mark>fintech</mark>"
+        assert (
+            mark("Fintechs and fintech", strings("FINTECH"))
+            == "<mark>Fintech</mark>s and <mark>fintech</mark>"
+        )
         assert mark("Biofintech", strings("fintech")) == "Biofintech"
 
     @pytest.mark.django_db
@@ -78,7 +81,9 @@ class TestSnippet:
         assert snippet("nothing here", strings("privacy")) == ""
 
     def test_markdown_is_read_as_text(self):
-        body = "## Heading\n\n**Privacy** rules from [the PCPD](https://pcpd.org.hk/privacy) ![a chart](image:3)"
+        body = (
+            "## Heading\n\n**Privacy** rules from [the PCPD](https://pcpd.org.hk/privacy) ![a chart](image:3)"
+        )
         assert plain_text(body) == "Heading Privacy rules from the PCPD a chart"
         text = snippet(body, strings("privacy"))
         assert text == "Heading <mark>Privacy</mark> rules from the PCPD a chart"
@@ -121,7 +126,9 @@ class TestSearchPage:
         results = results[: results.index("</ol>")]
         assert "<script" not in results and "<img src=x" not in results and "<svg" not in results
         assert "<iframe" not in results and "<mark>x</mark>" not in results
-        assert "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; <mark>fintech</mark>" in results
+        assert (
+            "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; <mark>fintech</mark>" in results
+        )
 
     def test_a_page_without_words_marks_nothing(self, client, make_article):
         make_article(title="Fintech", body="fintech")
