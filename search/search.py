@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, ArticleOrganisation, ArticleTopic, Organisation, Section, Topic
+from articles.models import Article, ArticleOrganisation, ArticleTopic, Author, Organisation, Section, Topic
 from core.languages import localized
 from core.text import fold_chinese, unicode_slugify
 
@@ -37,17 +37,38 @@ class FilterKind:
     model: type
     # The tag's through-model (None for the section, a plain foreign key).
     through: type = None
+    # The through-model's fields naming the article and the object.
+    through_fields: tuple = ("content_object", "tag")
 
     def condition(self, obj):
         if self.through is None:
             return Q(section=obj)
-        return Exists(self.through.objects.filter(content_object=OuterRef("pk"), tag=obj))
+        article, other = self.through_fields
+        return Exists(self.through.objects.filter(**{article: OuterRef("pk"), other: obj}))
+
+    def public(self):
+        """The objects readers may see: tags and authors of published articles, sections."""
+        if self.model is Author:
+            return public_authors()
+        return self.model.objects.public()
+
+
+def public_authors():
+    """Authors with a published article (the one rule), like TagQuerySet.public(): a byline
+    only drafts or scheduled articles carry is no author at all."""
+    return Author.objects.filter(Exists(Article.objects.published().filter(authors=OuterRef("pk"))))
 
 
 TOPIC = FilterKind("topic", _("Topic"), _("Topics"), Topic, ArticleTopic)
 ORGANISATION = FilterKind("org", _("Organisation"), _("Organisations"), Organisation, ArticleOrganisation)
 SECTION = FilterKind("section", _("Section"), _("Sections"), Section)
-FILTER_KINDS = (TOPIC, ORGANISATION, SECTION)
+# Authors are filtered by (a byline's articles: the suggestions link here when the site has
+# no author pages), neither faceted nor spelt.
+AUTHOR = FilterKind(
+    "author", _("Author"), _("Authors"), Author, Article.authors.through, through_fields=("article", "author")
+)
+NAMED_KINDS = (TOPIC, ORGANISATION, SECTION)
+FILTER_KINDS = (*NAMED_KINDS, AUTHOR)
 
 
 @dataclass
@@ -59,7 +80,9 @@ class ActiveFilter:
 
     @property
     def label(self):
-        return self.obj.localized_name if self.obj is not None else self.value
+        if self.obj is None:
+            return self.value
+        return getattr(self.obj, "localized_name", self.obj.name)
 
     @property
     def known(self):
@@ -129,26 +152,29 @@ class ArticleSearch:
         (for Chinese) any of them in the other script.
         Only public ones: a tag that only drafts or scheduled articles carry is unknown."""
         slugified = {value: unicode_slugify(value) for value in requested}
+        has_chinese_name = kind in NAMED_KINDS
         candidates = Q(slug__in=[*requested, *slugified.values()])
         for value in requested:
-            candidates |= Q(name__iexact=value) | Q(name_zh_hant__iexact=value)
-        objects = list(kind.model.objects.public().filter(candidates))
+            candidates |= Q(name__iexact=value)
+            if has_chinese_name:
+                candidates |= Q(name_zh_hant__iexact=value)
+        objects = list(kind.public().filter(candidates))
         found = {}
         for value in requested:
             found[value] = (
                 next((o for o in objects if o.slug == value), None)
                 or next((o for o in objects if o.name.lower() == value.lower()), None)
-                or next((o for o in objects if o.name_zh_hant.lower() == value.lower()), None)
+                or next((o for o in objects if getattr(o, "name_zh_hant", "").lower() == value.lower()), None)
                 or next((o for o in objects if o.slug == slugified[value]), None)
             )
-        unresolved = [value for value in requested if found[value] is None and contains_cjk(value)]
+        unresolved = [
+            value for value in requested if found[value] is None and contains_cjk(value) and has_chinese_name
+        ]
         if unresolved:
             # Chinese in the other script ("数码港" for 數碼港): compared folded (core.text),
             # over the public tags with Chinese in a name or slug. One more query, only then.
             folded = {fold_chinese(value).casefold(): value for value in unresolved}
-            for obj in kind.model.objects.public().filter(
-                Q(name__regex=CJK_CHARACTERS) | ~Q(name_zh_hant="")
-            ):
+            for obj in kind.public().filter(Q(name__regex=CJK_CHARACTERS) | ~Q(name_zh_hant="")):
                 for name in (obj.slug, obj.name, obj.name_zh_hant):
                     value = folded.get(fold_chinese(name).casefold())
                     if value is not None and found[value] is None:
@@ -196,7 +222,7 @@ class ArticleSearch:
                 and not word.startswith(("-", '"'))
                 and word.lower() != "or"
             ):
-                for kind in FILTER_KINDS:
+                for kind in NAMED_KINDS:
                     found = nearest_name(kind.model, word)
                     if found is not None:
                         replacement = found[1]
@@ -209,7 +235,7 @@ class ArticleSearch:
         values = {param: list(requested) for param, requested in self.values.items()}
         labels = []
         for active in self.filters:
-            if active.known:
+            if active.known or active.kind not in NAMED_KINDS:
                 continue
             found = nearest_name(active.kind.model, active.value)
             if found is not None:

@@ -3,17 +3,22 @@
 import hashlib
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from articles import surrogates
 from pagecache.fragments import generation_cached
+from pagecache.surrogate import add_keys
 from reader.pagination import CachedCountMixin
 from reader.views import SurrogateKeysMixin
 
 from .highlight import mark, needles, snippet
+from .query import MAX_VALUE_LENGTH, clean_text
 from .search import ArticleSearch
+from .suggest import suggestions
 
 
 class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
@@ -74,3 +79,16 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
             article.marked_standfirst = mark(article.standfirst, strings)
             article.snippet = snippet(article.body, strings)
         return articles
+
+
+@require_GET
+def suggest(request):
+    """Suggestions for the search box as JSON: {"q": ..., "suggestions": [{"kind", "kind_label",
+    "name", "count", "url"}]} (suggest.py). A page like the others for the page cache and the
+    edge: any change of public content may change the names and counts."""
+    q = clean_text(request.GET.get("q", ""), MAX_VALUE_LENGTH)
+    add_keys(surrogates.SEARCH, surrogates.SECTIONS, surrogates.TOPICS, surrogates.ORGANISATIONS)
+    return JsonResponse(
+        {"q": q, "suggestions": suggestions(q, get_language())},
+        json_dumps_params={"ensure_ascii": False},
+    )
