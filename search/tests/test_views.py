@@ -108,8 +108,13 @@ class TestPage:
             assert text in content
 
     def test_no_inline_script_or_style(self, client, newsroom):
+        import re
+
         content = search(client, topic="fintech").content.decode()
-        assert "<script" not in content and "style=" not in content
+        scripts = re.findall(r"<script[^>]*>", content)
+        assert scripts and all(re.fullmatch(r'<script src="/static/[^"]+\.js" defer>', s) for s in scripts)
+        assert "</script>" in content and not re.search(r"<script[^>]*>[^<]", content)
+        assert "style=" not in content
 
     def test_pagination_keeps_every_parameter(self, client, make_article, monkeypatch):
         monkeypatch.setattr(SearchView, "paginate_by", 2)
