@@ -1,5 +1,6 @@
 /* Suggestions under the search box (search/suggest.py), as the ARIA combobox pattern: the
-   input is a combobox (aria-expanded, aria-activedescendant) controlling a listbox of links;
+   input is a combobox (aria-expanded, aria-activedescendant) controlling a listbox whose
+   options lead to a topic's, organisation's, section's or author's page;
    Down/Up move, Enter opens the chosen one (or searches the words when none is chosen),
    Escape closes. Without this script the box is a plain search form. Every form carrying
    data-suggest-url gets it. */
@@ -58,21 +59,23 @@
       list.textContent = "";
       options = suggestions.map(function (s, i) {
         var option = document.createElement("li");
-        var link = document.createElement("a");
         var name = document.createElement("span");
         var meta = document.createElement("span");
         option.id = listId + "-" + i;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
-        link.href = s.url;
-        link.tabIndex = -1;
+        option.setAttribute("data-url", s.url);
         name.className = "search-suggestion__name";
         name.textContent = s.name;
         meta.className = "search-suggestion__meta";
         meta.textContent = s.kind_label + " · " + s.count;
-        link.appendChild(name);
-        link.appendChild(meta);
-        option.appendChild(link);
+        option.appendChild(name);
+        option.appendChild(meta);
+        // mousedown, not click: it comes before the input's blur closes the list.
+        option.addEventListener("mousedown", function (event) {
+          event.preventDefault();
+          window.location.assign(s.url);
+        });
         list.appendChild(option);
         return option;
       });
@@ -122,16 +125,13 @@
         choose(next);
       } else if (event.key === "Enter" && active >= 0 && !list.hidden) {
         event.preventDefault();
-        window.location.assign(options[active].querySelector("a").href);
+        window.location.assign(options[active].getAttribute("data-url"));
       } else if (event.key === "Escape" && !list.hidden) {
         event.preventDefault();
         close();
       }
     });
-    input.addEventListener("blur", function () {
-      // After a click on a suggestion has been taken.
-      setTimeout(close, 200);
-    });
+    input.addEventListener("blur", close);
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("form[data-suggest-url]"), setUp);
