@@ -85,7 +85,7 @@ def test_the_search_page_at_a_phone_and_a_laptop(browser, live_server, launch, l
     set_viewport(browser, width, PHONE_HEIGHT if width == PHONE else 900)
     browser.get(live_server.url + search_url(language, query))
     # One search box on the page, whatever the width (the masthead's and the menu's are left out).
-    boxes = [e for e in by_css(browser, "input[type=search]")]
+    boxes = by_css(browser, "input[type=search]")
     assert len(boxes) == 1 and boxes[0].is_displayed()
     assert by_css(browser, ".search-result mark"), "the matched words are marked"
     assert by_css(browser, ".search-active__item")
