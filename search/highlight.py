@@ -40,8 +40,12 @@ def needles(terms):
 
 
 def _folded(text):
-    """`text` folded and casefolded character by character, with each folded character's
-    position in `text` (folding may lengthen a character: "ß" -> "ss")."""
+    """`text` folded and casefolded, with each folded character's position in `text`
+    (folding may lengthen a character: "ß" -> "ss"). Folded whole where that keeps the
+    length, the usual case; character by character otherwise."""
+    folded = fold_chinese(text).casefold()
+    if len(folded) == len(text):
+        return folded, range(len(text))
     chars, positions = [], []
     for i, ch in enumerate(text):
         for folded in fold_chinese(ch).casefold():

@@ -2,6 +2,7 @@
 results, their facets and the URLs that add or remove a filter. The semantics are in the
 package docstring."""
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -16,7 +17,7 @@ from articles.models import Article, ArticleOrganisation, ArticleTopic, Author, 
 from core.languages import localized
 from core.text import fold_chinese, unicode_slugify
 
-from .backends import full_text_query, match_postgresql, match_sqlite
+from .backends import full_text_query, match_postgresql, match_sqlite, postgresql_aliases
 from .query import CJK_CHARACTERS, MAX_VALUE_LENGTH, clean_query, clean_text, contains_cjk, parse_terms
 from .spelling import nearest_name
 
@@ -25,8 +26,21 @@ MAX_VALUES_PER_FILTER = 10
 FACET_SIZE = 15
 # A search with words ranks at most this many matches, the newest (see the docstring).
 MAX_RANKED = 1000
+# Estimated matches from which PostgreSQL walks the publication order rather than taking
+# every match from the index (ArticleSearch._candidate_ids).
+DENSE_MATCHES = 10_000
 # "Did you mean" looks at most this many words of a query.
 MAX_SPELLING_WORDS = 5
+
+
+def estimated_rows(queryset):
+    """The planner's estimate of how many rows `queryset` gives (PostgreSQL)."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]["Plan Rows"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +124,8 @@ class ArticleSearch:
     values: dict = field(default_factory=dict)
     # The page's language: of a story whose two versions match, the one listed. None lists both.
     language: str = None
+    # The ids of the matches ranked (_candidate_ids), once found.
+    _candidates: list = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_query_dict(cls, query_dict, language=None):
@@ -287,15 +303,45 @@ class ArticleSearch:
         if not self.terms:
             return self._one_per_story(queryset), None
         if self._vendor == "postgresql":
-            queryset, rank = match_postgresql(queryset, self.terms, self._full_text_query)
+            queryset, rank = match_postgresql(queryset, self.terms, self._full_text_query, Article.objects.db)
         else:
             queryset, rank = match_sqlite(queryset, self.terms)
         if rank is None:  # only words PostgreSQL ignores ("the"): nothing to rank
             return self._one_per_story(queryset), None
-        # Rank the newest MAX_RANKED matches only: an index-only walk down the publication
-        # order (or the search index's matches, top-N sorted), never every match.
-        newest = queryset.order_by("-published_at", "-id").values("pk")[:MAX_RANKED]
-        return self._one_per_story(queryset.filter(pk__in=newest)), rank
+        candidates = Article.objects.published().filter(pk__in=self._candidate_ids(queryset))
+        if self._vendor == "postgresql":
+            candidates = postgresql_aliases(candidates)
+        return self._one_per_story(candidates), rank
+
+    def _candidate_ids(self, matching):
+        """The ids of the newest MAX_RANKED matches: found once per search, then ranked,
+        counted and faceted as a list of ids. As a subquery instead, each of those queries
+        matched the whole archive again (seconds at 100,000 articles).
+
+        PostgreSQL finds them one of two ways, by the planner's estimate of the matches
+        (one EXPLAIN, a millisecond): a word most articles hold ("privacy") walks the
+        publication order and stops at MAX_RANKED matches; a rarer one ("fintech
+        regulation") takes every match from the GIN index, then sorts those. The walk reads
+        each article's stored document to test it, so for a rare word it would read tens of
+        thousands (bench/RESULTS.md, "Search"). Chinese words always walk: the planner
+        cannot estimate the words table's matches, and Chinese names are common words here."""
+        if self._candidates is None:
+            newest = matching.order_by("-published_at", "-id").values_list("pk", flat=True)
+            if (
+                self._vendor == "postgresql"
+                # The words table's matches are a subquery the planner cannot estimate.
+                and not any(term.cjk for group in self.terms for term in group)
+                and estimated_rows(matching) < DENSE_MATCHES
+            ):
+                ids = list(matching.order_by().values_list("pk", flat=True))
+                newest = (
+                    Article.objects.published()
+                    .filter(pk__in=ids)
+                    .order_by("-published_at", "-id")
+                    .values_list("pk", flat=True)
+                )
+            self._candidates = list(newest[:MAX_RANKED])
+        return self._candidates
 
     def _one_per_story(self, queryset):
         # After every criterion: a story is listed in the other language when only that

@@ -121,14 +121,12 @@ class TestSearchPage:
             standfirst='"><svg onload=alert(3)> fintech',
             body="<iframe src=javascript:alert(4)></iframe> fintech <mark>x</mark>",
         )
-        content = search(client, q="fintech script").content.decode()
+        content = search(client, q="fintech").content.decode()
         results = content[content.index('class="search-results__list"') :]
         results = results[: results.index("</ol>")]
         assert "<script" not in results and "<img src=x" not in results and "<svg" not in results
         assert "<iframe" not in results and "<mark>x</mark>" not in results
-        assert (
-            "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; <mark>fintech</mark>" in results
-        )
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>fintech</mark>" in results
 
     def test_a_page_without_words_marks_nothing(self, client, make_article):
         make_article(title="Fintech", body="fintech")
