@@ -124,8 +124,9 @@ class ArticleSearch:
     values: dict = field(default_factory=dict)
     # The page's language: of a story whose two versions match, the one listed. None lists both.
     language: str = None
-    # The ids of the matches ranked (_candidate_ids), once found.
+    # The ids of the matches ranked (_candidate_ids), once found; the matching queryset.
     _candidates: list = field(default=None, repr=False, compare=False)
+    _matched: tuple = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_query_dict(cls, query_dict, language=None):
@@ -294,7 +295,13 @@ class ArticleSearch:
 
     def _matching(self):
         """Published articles matching every criterion, unordered, without rank: the result
-        set the facets count over. Returns (queryset, rank expression or None)."""
+        set the facets count over. Returns (queryset, rank expression or None), built once
+        per search (results, count and facets share it)."""
+        if self._matched is None:
+            self._matched = self._match()
+        return self._matched
+
+    def _match(self):
         queryset = Article.objects.published()
         if self.has_unknown_filter:
             return queryset.none(), None
