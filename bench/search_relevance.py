@@ -59,7 +59,7 @@ def main():
             )
         transaction.set_rollback(True)
     print(f"database: {connection.vendor}, {len(rows)} queries")
-    for query, precision, first, recall in rows:
+    for query, _precision, first, recall in rows:
         if not first or recall < 1:
             print(f"  miss: {query.kind}: {query.q!r}")
     n = len(rows)
