@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from core.ratelimit import count_request
+from core.ratelimit import count_request, parse_rate
 from hkai_site.login_throttling import client_ip
 
 # The endpoint's path without the language prefix (/search/suggest/, /zh-hant/search/suggest/).
@@ -16,11 +16,7 @@ SUGGEST_PATH_END = "/search/suggest/"
 def suggest_rate_limit():
     """(requests, seconds) from settings.SEARCH_SUGGEST_RATE_LIMIT ("120/60"), or None when
     off ("0")."""
-    value = str(settings.SEARCH_SUGGEST_RATE_LIMIT or "0")
-    if value == "0":
-        return None
-    requests, _, seconds = value.partition("/")
-    return int(requests), int(seconds or 60)
+    return parse_rate(settings.SEARCH_SUGGEST_RATE_LIMIT)
 
 
 class SuggestRateLimitMiddleware:
