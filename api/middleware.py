@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from core.ratelimit import count_request
+from core.ratelimit import count_request, parse_rate
 from hkai_site.login_throttling import client_ip
 
 API_PREFIX = "/api/"
@@ -14,11 +14,7 @@ API_PREFIX = "/api/"
 
 def rate_limit():
     """(requests, seconds) from settings.API_RATE_LIMIT ("300/60"), or None when off ("0")."""
-    value = str(settings.API_RATE_LIMIT or "0")
-    if value == "0":
-        return None
-    requests, _, seconds = value.partition("/")
-    return int(requests), int(seconds or 60)
+    return parse_rate(settings.API_RATE_LIMIT)
 
 
 class RateLimitMiddleware:

@@ -19,3 +19,13 @@ def count_request(name, limit, window):
         return cache.incr(key) <= limit, retry_after
     except Exception:
         return True, retry_after
+
+
+def parse_rate(value):
+    """(requests, seconds) from a setting written "requests/seconds" ("300/60"; "300" is per
+    minute), or None when it is "0" or empty: the limit is off."""
+    value = str(value or "0")
+    if value == "0":
+        return None
+    requests, _, seconds = value.partition("/")
+    return int(requests), int(seconds or 60)

@@ -425,3 +425,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)
+
+# Search suggestions (search/suggest.py): requests per client address per window of seconds,
+# counted before the page cache like the API's (search/middleware.py); "0" turns it off. A
+# reader typing sends one request per pause, a few a second at most.
+SEARCH_SUGGEST_RATE_LIMIT = os.environ.get("SEARCH_SUGGEST_RATE_LIMIT", "120/60")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("pagecache.middleware.PageCacheMiddleware"),
+    "search.middleware.SuggestRateLimitMiddleware",
+)

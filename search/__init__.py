@@ -25,8 +25,10 @@ Semantics
   matching nothing.
 - A search with words ranks the newest MAX_RANKED matches (both databases): a word
   that nearly every article holds ("AI") would otherwise rank the whole archive (seconds
-  at 100,000 articles). Results, their count and the facets are those matches; the page
-  says so when the limit is reached.
+  at 100,000 articles). They are found once per search, as a list of ids
+  (ArticleSearch._candidate_ids: on PostgreSQL a walk down the publication order for a
+  common word, the GIN index's matches for a rare one); results, their count and the
+  facets are those matches; the page says so when the limit is reached.
 - Everything starts from `Article.objects.published()`: drafts and scheduled articles never
   appear in results or facet counts.
 
@@ -50,6 +52,7 @@ single characters are indexed too, so they are still found, less precisely).
 
 The modules: query.py (cleaning and parsing the words, pure Python), backends.py (matching
 them on PostgreSQL and on SQLite), search.py (ArticleSearch: filters, results, facets),
-views.py (the page), words.py, index.py, spelling.py ("did you mean"), highlight.py
-(marking matches; written and not yet wired into the page).
+views.py (the page and the suggestions' JSON), words.py, index.py, spelling.py ("did you
+mean"), highlight.py (matched words in <mark> in titles, standfirsts and a body snippet),
+suggest.py (names as one types), middleware.py (the suggestions' rate limit).
 """

@@ -26,6 +26,7 @@ SEARCH_CONFIG = "english"
 TITLE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT = WEIGHTS = 1.0, 0.4, 0.2
 
 _CJK_RUNS = re.compile(f"{CJK_CHARACTERS}+")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 class _ArticleColumn(Expression):
@@ -132,23 +133,52 @@ def full_text_query(terms, using):
         return text if cursor.fetchone()[0] else ""
 
 
-def postgresql_term(text):
-    """(condition, rank) of one CJK term on PostgreSQL: all its words in the words table
-    (GIN-indexed), its other parts by substring (served by the trigram index)."""
-    words, others = split_term(text)
-    condition, rank = Q(), Value(0.0, output_field=FloatField())
-    if words:
-        tsquery = " & ".join(f"'{word}'" for word in words)
-        condition &= Q(
-            pk__in=RawSQL(
-                f"SELECT article_id FROM {FTS_TABLE} WHERE words @@ to_tsquery('{WORDS_CONFIG}', %s)",
-                [tsquery],
-            )
+def indexed_by_full_text(text, using):
+    """Whether PostgreSQL's full-text search indexes a word of `text` ("AI" yes, "the" no)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT numnode(plainto_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, text])
+        return bool(cursor.fetchone()[0])
+
+
+def words_match(tsquery):
+    """Articles whose Chinese words (index.py) match `tsquery` (GIN-indexed)."""
+    return Q(
+        pk__in=RawSQL(
+            f"SELECT article_id FROM {FTS_TABLE} WHERE words @@ to_tsquery('{WORDS_CONFIG}', %s)",
+            [tsquery],
         )
+    )
+
+
+def postgresql_term(text):
+    """(condition, rank) of one CJK term on PostgreSQL: its words and the Latin words written
+    against them ("港铁AI": 港铁, ai) in the words table (GIN-indexed, index.py); other parts
+    (punctuated: "GPT-4") by substring, served by the trigram index."""
+    words, others = split_term(text)
+    latin = [other.lower() for other in others if _LATIN_WORD.fullmatch(other)]
+    condition, rank = Q(), Value(0.0, output_field=FloatField())
+    if words or latin:
+        tsquery = " & ".join(f"'{word}'" for word in [*words, *latin])
+        condition &= words_match(tsquery)
         rank = PostgreSQLWordsRank(tsquery)
     for other in others:
-        condition &= Q(haystack__contains=other.upper())
+        if not _LATIN_WORD.fullmatch(other):
+            condition &= Q(haystack__contains=other.upper())
     return condition, rank
+
+
+def postgresql_mixed_other_term(text, using):
+    """(condition, rank) of a term without CJK in a query that has Chinese too ("港鐵 AI"):
+    a word of the stored document, or a Latin word written against Chinese in the words
+    table (the document's parser reads "港鐵用AI" as one token). A word full-text search
+    ignores ("the") is left out, as in full_text_query()."""
+    if not indexed_by_full_text(text, using):
+        return Q(), Value(0.0, output_field=FloatField())
+    query = SearchQuery(text, search_type="plain", config=SEARCH_CONFIG)
+    condition = Q(document=query)
+    if _LATIN_WORD.fullmatch(text):
+        condition |= words_match(f"'{text.lower()}'")
+    return condition, SearchRank(F("document"), query)
 
 
 def sqlite_term(text):
@@ -167,27 +197,31 @@ def sqlite_term(text):
     return condition, rank
 
 
-def match_postgresql(queryset, terms, full_text):
-    """PostgreSQL: groups without CJK by full-text search (`full_text`, from
-    full_text_query()), groups containing CJK by word (their other terms by substring).
-    Returns (queryset, rank)."""
+def postgresql_aliases(queryset):
+    """The stored document and the substring haystack, as the conditions and ranks of
+    match_postgresql() name them."""
+    return queryset.alias(document=SearchDocument(), haystack=substring_document())
+
+
+def match_postgresql(queryset, terms, full_text, using="default"):
+    """PostgreSQL: a query without CJK by full-text search (`full_text`, from
+    full_text_query()); a query with CJK term by term (postgresql_term,
+    postgresql_mixed_other_term). Returns (queryset, rank)."""
     cjk_groups = [g for g in terms if any(t.cjk for t in g)]
-    rank = None
-    if full_text:
-        query = SearchQuery(full_text, search_type="websearch", config=SEARCH_CONFIG)
-        queryset = queryset.alias(document=SearchDocument()).filter(document=query)
-        rank = SearchRank(F("document"), query)
+    queryset = postgresql_aliases(queryset)
     if cjk_groups:
-        queryset = queryset.alias(haystack=substring_document())
-        # `haystack LIKE '%TERM%'`: the form the trigram index serves.
-        queryset, cjk_rank = match_groups(
+        # Every group term by term: CJK terms by word, the others by word of the document
+        # or of the words table (postgresql_mixed_other_term).
+        return match_groups(
             queryset,
-            cjk_groups,
+            terms,
             cjk_term=postgresql_term,
-            other_term=lambda text: (Q(haystack__contains=text.upper()), substring_rank(text)),
+            other_term=lambda text: postgresql_mixed_other_term(text, using),
         )
-        rank = cjk_rank if rank is None else rank + cjk_rank
-    return queryset, rank
+    if not full_text:
+        return queryset, None
+    query = SearchQuery(full_text, search_type="websearch", config=SEARCH_CONFIG)
+    return queryset.filter(document=query), SearchRank(F("document"), query)
 
 
 def match_sqlite(queryset, terms):

@@ -1,7 +1,7 @@
 """Highlighting: the words a search matched, marked in a result's title and in a snippet of
 its body. Matched as the search matches: Chinese by its folded words in the folded text (so
 数码港 marks 數碼港), other words case-insensitively where a word starts ("fintech" marks
-"Fintechs"). The output is the text escaped, with only <mark> added."""
+"Fintechs", and the "AI" of "香港AI"). The output is the text escaped, with only <mark> added."""
 
 import re
 
@@ -13,6 +13,14 @@ from core.text import fold_chinese
 from .backends import split_term
 
 SNIPPET_LENGTH = 200
+# Markdown that readers never see as text: images, link targets, tags, heading and emphasis
+# marks ("[HKU](https://hku.hk)" reads "HKU").
+_MARKDOWN_NOISE = [
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\]\([^)]*\)"), "]"),
+    (re.compile(r"<[^>]*>"), " "),
+    (re.compile(r"[\[\]*_`#>|~]+"), " "),
+]
 
 
 def needles(terms):
@@ -32,8 +40,12 @@ def needles(terms):
 
 
 def _folded(text):
-    """`text` folded and casefolded character by character, with each folded character's
-    position in `text` (folding may lengthen a character: "ß" -> "ss")."""
+    """`text` folded and casefolded, with each folded character's position in `text`
+    (folding may lengthen a character: "ß" -> "ss"). Folded whole where that keeps the
+    length, the usual case; character by character otherwise."""
+    folded = fold_chinese(text).casefold()
+    if len(folded) == len(text):
+        return folded, range(len(text))
     chars, positions = [], []
     for i, ch in enumerate(text):
         for folded in fold_chinese(ch).casefold():
@@ -48,7 +60,9 @@ def _spans(text, strings):
         return []
     folded, positions = _folded(text)
     pattern = "|".join(
-        re.escape(s) if re.match(r"\W", s[0]) or not s[0].isascii() else rf"(?<![^\W_]){re.escape(s)}"
+        # An English word starts where no Latin letter or digit comes before it: "fintech"
+        # marks "Fintechs" and the "AI" of "香港AI", not "Biofintech".
+        re.escape(s) if re.match(r"\W", s[0]) or not s[0].isascii() else rf"(?<![a-z0-9]){re.escape(s)}"
         for s in strings
     )
     spans = []
@@ -69,10 +83,18 @@ def mark(text, strings):
     return mark_safe("".join(out))
 
 
+def plain_text(markdown):
+    """Markdown (or HTML) as the words readers read, on one line."""
+    text = markdown or ""
+    for pattern, replacement in _MARKDOWN_NOISE:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"\s+", " ", strip_tags(text)).strip()
+
+
 def snippet(text, strings, length=SNIPPET_LENGTH):
     """A window of `text` (HTML or Markdown, as plain text) around its first match, marked;
     "" when nothing in it matched."""
-    plain = re.sub(r"\s+", " ", strip_tags(text or "")).strip()
+    plain = plain_text(text)
     spans = _spans(plain, strings)
     if not spans:
         return ""

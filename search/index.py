@@ -81,11 +81,12 @@ def unindex(ids, using="default"):
 
 def reindex(queryset, using="default"):
     """Index every article of `queryset` (all of them for `manage.py search_index`), in
-    batches. Returns how many. PostgreSQL sends only the CJK runs of each text back: the
-    rest is not segmented, and a body is mostly English."""
+    batches. Returns how many. PostgreSQL sends only the CJK runs and Latin words of each
+    text back, without punctuation and markup."""
     connection = connections[using]
     if connection.vendor == "postgresql":
-        not_cjk = "[^" + CJK_CHARACTERS[1:] + "+"
+        # Latin letters and digits stay too: those written against Chinese are indexed.
+        not_cjk = "[^A-Za-z0-9" + CJK_CHARACTERS[1:] + "+"
 
         def only_cjk(field):
             return Func(

@@ -2,6 +2,7 @@
 results, their facets and the URLs that add or remove a filter. The semantics are in the
 package docstring."""
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -12,11 +13,11 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, ArticleOrganisation, ArticleTopic, Organisation, Section, Topic
+from articles.models import Article, ArticleOrganisation, ArticleTopic, Author, Organisation, Section, Topic
 from core.languages import localized
 from core.text import fold_chinese, unicode_slugify
 
-from .backends import full_text_query, match_postgresql, match_sqlite
+from .backends import full_text_query, match_postgresql, match_sqlite, postgresql_aliases
 from .query import CJK_CHARACTERS, MAX_VALUE_LENGTH, clean_query, clean_text, contains_cjk, parse_terms
 from .spelling import nearest_name
 
@@ -25,8 +26,21 @@ MAX_VALUES_PER_FILTER = 10
 FACET_SIZE = 15
 # A search with words ranks at most this many matches, the newest (see the docstring).
 MAX_RANKED = 1000
+# Estimated matches from which PostgreSQL walks the publication order rather than taking
+# every match from the index (ArticleSearch._candidate_ids).
+DENSE_MATCHES = 10_000
 # "Did you mean" looks at most this many words of a query.
 MAX_SPELLING_WORDS = 5
+
+
+def estimated_rows(queryset):
+    """The planner's estimate of how many rows `queryset` gives (PostgreSQL)."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]["Plan Rows"]
 
 
 @dataclass(frozen=True)
@@ -37,17 +51,38 @@ class FilterKind:
     model: type
     # The tag's through-model (None for the section, a plain foreign key).
     through: type = None
+    # The through-model's fields naming the article and the object.
+    through_fields: tuple = ("content_object", "tag")
 
     def condition(self, obj):
         if self.through is None:
             return Q(section=obj)
-        return Exists(self.through.objects.filter(content_object=OuterRef("pk"), tag=obj))
+        article, other = self.through_fields
+        return Exists(self.through.objects.filter(**{article: OuterRef("pk"), other: obj}))
+
+    def public(self):
+        """The objects readers may see: tags and authors of published articles, sections."""
+        if self.model is Author:
+            return public_authors()
+        return self.model.objects.public()
+
+
+def public_authors():
+    """Authors with a published article (the one rule), like TagQuerySet.public(): a byline
+    only drafts or scheduled articles carry is no author at all."""
+    return Author.objects.filter(Exists(Article.objects.published().filter(authors=OuterRef("pk"))))
 
 
 TOPIC = FilterKind("topic", _("Topic"), _("Topics"), Topic, ArticleTopic)
 ORGANISATION = FilterKind("org", _("Organisation"), _("Organisations"), Organisation, ArticleOrganisation)
 SECTION = FilterKind("section", _("Section"), _("Sections"), Section)
-FILTER_KINDS = (TOPIC, ORGANISATION, SECTION)
+# Authors are filtered by (a byline's articles: the suggestions link here when the site has
+# no author pages), neither faceted nor spelt.
+AUTHOR = FilterKind(
+    "author", _("Author"), _("Authors"), Author, Article.authors.through, through_fields=("article", "author")
+)
+NAMED_KINDS = (TOPIC, ORGANISATION, SECTION)
+FILTER_KINDS = (*NAMED_KINDS, AUTHOR)
 
 
 @dataclass
@@ -59,7 +94,9 @@ class ActiveFilter:
 
     @property
     def label(self):
-        return self.obj.localized_name if self.obj is not None else self.value
+        if self.obj is None:
+            return self.value
+        return getattr(self.obj, "localized_name", self.obj.name)
 
     @property
     def known(self):
@@ -87,6 +124,9 @@ class ArticleSearch:
     values: dict = field(default_factory=dict)
     # The page's language: of a story whose two versions match, the one listed. None lists both.
     language: str = None
+    # The ids of the matches ranked (_candidate_ids), once found; the matching queryset.
+    _candidates: list = field(default=None, repr=False, compare=False)
+    _matched: tuple = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_query_dict(cls, query_dict, language=None):
@@ -129,26 +169,29 @@ class ArticleSearch:
         (for Chinese) any of them in the other script.
         Only public ones: a tag that only drafts or scheduled articles carry is unknown."""
         slugified = {value: unicode_slugify(value) for value in requested}
+        has_chinese_name = kind in NAMED_KINDS
         candidates = Q(slug__in=[*requested, *slugified.values()])
         for value in requested:
-            candidates |= Q(name__iexact=value) | Q(name_zh_hant__iexact=value)
-        objects = list(kind.model.objects.public().filter(candidates))
+            candidates |= Q(name__iexact=value)
+            if has_chinese_name:
+                candidates |= Q(name_zh_hant__iexact=value)
+        objects = list(kind.public().filter(candidates))
         found = {}
         for value in requested:
             found[value] = (
                 next((o for o in objects if o.slug == value), None)
                 or next((o for o in objects if o.name.lower() == value.lower()), None)
-                or next((o for o in objects if o.name_zh_hant.lower() == value.lower()), None)
+                or next((o for o in objects if getattr(o, "name_zh_hant", "").lower() == value.lower()), None)
                 or next((o for o in objects if o.slug == slugified[value]), None)
             )
-        unresolved = [value for value in requested if found[value] is None and contains_cjk(value)]
+        unresolved = [
+            value for value in requested if found[value] is None and contains_cjk(value) and has_chinese_name
+        ]
         if unresolved:
             # Chinese in the other script ("数码港" for 數碼港): compared folded (core.text),
             # over the public tags with Chinese in a name or slug. One more query, only then.
             folded = {fold_chinese(value).casefold(): value for value in unresolved}
-            for obj in kind.model.objects.public().filter(
-                Q(name__regex=CJK_CHARACTERS) | ~Q(name_zh_hant="")
-            ):
+            for obj in kind.public().filter(Q(name__regex=CJK_CHARACTERS) | ~Q(name_zh_hant="")):
                 for name in (obj.slug, obj.name, obj.name_zh_hant):
                     value = folded.get(fold_chinese(name).casefold())
                     if value is not None and found[value] is None:
@@ -196,7 +239,7 @@ class ArticleSearch:
                 and not word.startswith(("-", '"'))
                 and word.lower() != "or"
             ):
-                for kind in FILTER_KINDS:
+                for kind in NAMED_KINDS:
                     found = nearest_name(kind.model, word)
                     if found is not None:
                         replacement = found[1]
@@ -209,7 +252,7 @@ class ArticleSearch:
         values = {param: list(requested) for param, requested in self.values.items()}
         labels = []
         for active in self.filters:
-            if active.known:
+            if active.known or active.kind not in NAMED_KINDS:
                 continue
             found = nearest_name(active.kind.model, active.value)
             if found is not None:
@@ -252,7 +295,13 @@ class ArticleSearch:
 
     def _matching(self):
         """Published articles matching every criterion, unordered, without rank: the result
-        set the facets count over. Returns (queryset, rank expression or None)."""
+        set the facets count over. Returns (queryset, rank expression or None), built once
+        per search (results, count and facets share it)."""
+        if self._matched is None:
+            self._matched = self._match()
+        return self._matched
+
+    def _match(self):
         queryset = Article.objects.published()
         if self.has_unknown_filter:
             return queryset.none(), None
@@ -261,15 +310,45 @@ class ArticleSearch:
         if not self.terms:
             return self._one_per_story(queryset), None
         if self._vendor == "postgresql":
-            queryset, rank = match_postgresql(queryset, self.terms, self._full_text_query)
+            queryset, rank = match_postgresql(queryset, self.terms, self._full_text_query, Article.objects.db)
         else:
             queryset, rank = match_sqlite(queryset, self.terms)
         if rank is None:  # only words PostgreSQL ignores ("the"): nothing to rank
             return self._one_per_story(queryset), None
-        # Rank the newest MAX_RANKED matches only: an index-only walk down the publication
-        # order (or the search index's matches, top-N sorted), never every match.
-        newest = queryset.order_by("-published_at", "-id").values("pk")[:MAX_RANKED]
-        return self._one_per_story(queryset.filter(pk__in=newest)), rank
+        candidates = Article.objects.published().filter(pk__in=self._candidate_ids(queryset))
+        if self._vendor == "postgresql":
+            candidates = postgresql_aliases(candidates)
+        return self._one_per_story(candidates), rank
+
+    def _candidate_ids(self, matching):
+        """The ids of the newest MAX_RANKED matches: found once per search, then ranked,
+        counted and faceted as a list of ids. As a subquery instead, each of those queries
+        matched the whole archive again (seconds at 100,000 articles).
+
+        PostgreSQL finds them one of two ways, by the planner's estimate of the matches
+        (one EXPLAIN, a millisecond): a word most articles hold ("privacy") walks the
+        publication order and stops at MAX_RANKED matches; a rarer one ("fintech
+        regulation") takes every match from the GIN index, then sorts those. The walk reads
+        each article's stored document to test it, so for a rare word it would read tens of
+        thousands (bench/RESULTS.md, "Search"). Chinese words always walk: the planner
+        cannot estimate the words table's matches, and Chinese names are common words here."""
+        if self._candidates is None:
+            newest = matching.order_by("-published_at", "-id").values_list("pk", flat=True)
+            if (
+                self._vendor == "postgresql"
+                # The words table's matches are a subquery the planner cannot estimate.
+                and not any(term.cjk for group in self.terms for term in group)
+                and estimated_rows(matching) < DENSE_MATCHES
+            ):
+                ids = list(matching.order_by().values_list("pk", flat=True))
+                newest = (
+                    Article.objects.published()
+                    .filter(pk__in=ids)
+                    .order_by("-published_at", "-id")
+                    .values_list("pk", flat=True)
+                )
+            self._candidates = list(newest[:MAX_RANKED])
+        return self._candidates
 
     def _one_per_story(self, queryset):
         # After every criterion: a story is listed in the other language when only that

@@ -3,16 +3,22 @@
 import hashlib
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from articles import surrogates
 from pagecache.fragments import generation_cached
+from pagecache.surrogate import add_keys
 from reader.pagination import CachedCountMixin
 from reader.views import SurrogateKeysMixin
 
+from .highlight import mark, needles, snippet
+from .query import MAX_VALUE_LENGTH, clean_text
 from .search import ArticleSearch
+from .suggest import suggestions
 
 
 class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
@@ -45,6 +51,7 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
+        context["articles"] = context["object_list"] = page.object_list = self.highlighted(page.object_list)
         ranked_limit = self.search.ranked_limit
         context.update(
             search=self.search,
@@ -61,3 +68,27 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
             ),
         )
         return context
+
+    def highlighted(self, articles):
+        """The page's articles with `marked_title`, `marked_standfirst` and `snippet` (of the
+        body, "" where it did not match): escaped text, matched words in <mark>."""
+        strings = needles(self.search.terms)
+        articles = list(articles)
+        for article in articles:
+            article.marked_title = mark(article.title, strings)
+            article.marked_standfirst = mark(article.standfirst, strings)
+            article.snippet = snippet(article.body, strings)
+        return articles
+
+
+@require_GET
+def suggest(request):
+    """Suggestions for the search box as JSON: {"q": ..., "suggestions": [{"kind", "kind_label",
+    "name", "count", "url"}]} (suggest.py). A page like the others for the page cache and the
+    edge: any change of public content may change the names and counts."""
+    q = clean_text(request.GET.get("q", ""), MAX_VALUE_LENGTH)
+    add_keys(surrogates.SEARCH, surrogates.SECTIONS, surrogates.TOPICS, surrogates.ORGANISATIONS)
+    return JsonResponse(
+        {"q": q, "suggestions": suggestions(q, get_language())},
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -18,11 +18,19 @@ from .query import CJK_CHARACTERS
 
 DICTIONARY_FILE = Path(__file__).with_name("dictionary.txt")
 _CJK_RUN = re.compile(f"{CJK_CHARACTERS}+")
+# Latin letters and digits written against Chinese ("港鐵用AI預測", "X光"): PostgreSQL's parser
+# reads the whole run as one token, so the stored document never holds them as words.
+_GLUED_LATIN = re.compile(f"[A-Za-z0-9]+(?={CJK_CHARACTERS})|(?<={CJK_CHARACTERS})[A-Za-z0-9]+")
 
 
 def cjk_runs(text):
     """The runs of CJK characters in `text`, folded: "香港AI的發展" -> ["香港", "的发展"]."""
     return _CJK_RUN.findall(fold_chinese(text))
+
+
+def glued_latin(text):
+    """The Latin words written against Chinese in `text`, lowercased: "港鐵用AI預測" -> ["ai"]."""
+    return [word.lower() for word in _GLUED_LATIN.findall(fold_chinese(text))]
 
 
 def site_words():
@@ -84,14 +92,15 @@ class Segmenter:
     def index_words(self, text):
         """The words an indexed text's CJK runs hold, in order: each run cut for search (long
         words with the shorter words inside them: 香港科学园, 香港, 科学, 学园), then its single
-        characters, so one-character queries and runs the dictionary does not know match."""
+        characters, so one-character queries and runs the dictionary does not know match;
+        last the Latin words written against Chinese (glued_latin)."""
         jieba = self._segmenter()
         words = []
         for run in cjk_runs(text):
             words.extend(jieba.cut_for_search(run, False))
             if len(run) > 1:
                 words.extend(run)
-        return words
+        return words + glued_latin(text)
 
 
 segmenter = Segmenter()

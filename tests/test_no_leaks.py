@@ -499,3 +499,42 @@ def test_corrections_of_hidden_articles_appear_nowhere(client, newsroom_with_exp
     # Exactly the two public notes are listed.
     page = response_text(client.get(f"{prefix}/corrections/"))
     assert page.count('class="correction ') == 2
+
+
+# ---------------------------------------------------------------- suggestions, did you mean
+
+
+def test_no_hidden_tag_author_or_word_in_suggestions_or_did_you_mean(client, newsroom_with_expired, settings):
+    """Tags, organisations and authors that only drafts, scheduled or expired articles carry
+    are never suggested as one types, whatever the prefix, in either language, and never
+    offered by "Did you mean" for a near miss."""
+    from articles.models import Author
+
+    settings.SEARCH_SUGGEST_RATE_LIMIT = "0"
+    suggest = try_reverse("search:suggest")
+    if not suggest:
+        pytest.skip("no suggestions endpoint on this branch")
+    markers = all_markers(newsroom_with_expired)
+    hidden_authors = []
+    for n, (article, _hidden) in enumerate(newsroom_with_expired["hidden"]):
+        author = Author.objects.create(name=f"zqxauthor{n} Writer", slug=f"zqxauthor{n}")
+        article.authors.add(author)
+        hidden_authors.append(author.name)
+    markers += hidden_authors
+    # Shared tags are suggested, with published counts only.
+    for prefix in ("", "/zh-hant"):
+        found = client.get(f"{prefix}{suggest}", {"q": "fint"}).json()["suggestions"]
+        assert [(s["name"], s["count"]) for s in found] == [("fintech", 15)]
+    for q in ["z", "zq", "zqx", "zqxdraft", "zqxsched", "zqxexpired", "zqxauthor", *markers, "秘密"]:
+        for prefix in ("", "/zh-hant"):
+            response = client.get(f"{prefix}{suggest}", {"q": q})
+            assert response.status_code == 200
+            assert response.json()["suggestions"] == [], q
+    search = try_reverse("search:search")
+    for _article, hidden in newsroom_with_expired["hidden"]:
+        misspelt = hidden.topic[:-2] + "x" + hidden.topic[-1]
+        for params in ({"q": misspelt}, {"topic": misspelt}, {"org": hidden.organisation[:-1]}):
+            response = client.get(f"{search}?{urlencode(params)}")
+            assert response.status_code == 200
+            assert response.context["did_you_mean"] is None, params
+            assert leaks_in(response_text(response), markers, ignore=params.values()) == [], params
