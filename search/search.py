@@ -62,22 +62,13 @@ class FilterKind:
 
     def public(self):
         """The objects readers may see: tags and authors of published articles, sections."""
-        if self.model is Author:
-            return public_authors()
         return self.model.objects.public()
-
-
-def public_authors():
-    """Authors with a published article (the one rule), like TagQuerySet.public(): a byline
-    only drafts or scheduled articles carry is no author at all."""
-    return Author.objects.filter(Exists(Article.objects.published().filter(authors=OuterRef("pk"))))
 
 
 TOPIC = FilterKind("topic", _("Topic"), _("Topics"), Topic, ArticleTopic)
 ORGANISATION = FilterKind("org", _("Organisation"), _("Organisations"), Organisation, ArticleOrganisation)
 SECTION = FilterKind("section", _("Section"), _("Sections"), Section)
-# Authors are filtered by (a byline's articles: the suggestions link here when the site has
-# no author pages), neither faceted nor spelt.
+# Authors are filtered by (a byline's articles), neither faceted nor spelt.
 AUTHOR = FilterKind(
     "author", _("Author"), _("Authors"), Author, Article.authors.through, through_fields=("article", "author")
 )

@@ -2,7 +2,7 @@
 (English or Chinese, either script) starts with what the reader typed, or has a word that
 does, each with its published count (stories, as lists count them) and where it leads.
 
-Only public names: tags and authors of published articles (`in_use()`, `public_authors()`,
+Only public names: tags and authors of published articles (`in_use()`, `Author.objects.public()`,
 the one publication rule), sections with a published article. The names and counts are
 read once per content generation for every app server (`generation_cached`) and matched in
 Python, folded (core.text.fold_chinese, casefolded): a few hundred names, where a database
@@ -12,16 +12,13 @@ page and rate-limited (middleware.py)."""
 import re
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
-from django.utils.http import urlencode
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Organisation, Section, Topic
+from articles.models import Author, Organisation, Section, Topic
 from articles.querysets import published_story_count
 from core.text import fold_chinese
 from pagecache.fragments import generation_cached
-
-from .search import public_authors
 
 MAX_SUGGESTIONS = 8
 # Where a word of a name starts: "smart city" is found by "ci" too, "Hong Kong Science Park"
@@ -84,12 +81,12 @@ def _entries():
         ):
             entries.append(Entry(kind, slug, name, name_zh_hant, count, *match_keys(name, name_zh_hant)))
     authors = (
-        public_authors()
+        Author.objects.public()
         .annotate(num_articles=published_story_count())
-        .values_list("slug", "name", "num_articles")
+        .values_list("slug", "name", "name_zh_hant", "num_articles")
     )
-    for slug, name, count in authors:
-        entries.append(Entry("author", slug, name, "", count, *match_keys(name)))
+    for slug, name, name_zh_hant, count in authors:
+        entries.append(Entry("author", slug, name, name_zh_hant, count, *match_keys(name, name_zh_hant)))
     return entries
 
 
@@ -99,18 +96,14 @@ def public_entries():
 
 
 def entry_url(entry):
-    """The page a suggestion leads to: the tag's or section's own page; the author's page
-    where the site has author pages, else the search filtered by the author."""
+    """The page a suggestion leads to: the tag's, section's or author's own page."""
     if entry.kind == "topic":
         return reverse("reader:topic_detail", kwargs={"slug": entry.slug})
     if entry.kind == "org":
         return reverse("reader:organisation_detail", kwargs={"slug": entry.slug})
     if entry.kind == "section":
         return reverse("reader:section_detail", kwargs={"slug": entry.slug})
-    try:
-        return reverse("reader:author", kwargs={"slug": entry.slug})
-    except NoReverseMatch:
-        return reverse("search:search") + "?" + urlencode({"author": entry.slug})
+    return reverse("reader:author_detail", kwargs={"slug": entry.slug})
 
 
 def suggestions(text, language, limit=MAX_SUGGESTIONS):

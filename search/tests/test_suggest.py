@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.models import Article, Author, Organisation, Section, Topic
 from pagecache.tests.helpers import page_cache  # noqa: F401 (fixture)
 
-from .helpers import search, titles
+from .helpers import search
 
 SUGGEST_URL = reverse("search:suggest")
 
@@ -80,14 +80,21 @@ class TestPrefixes:
         }
         assert suggest(client, section.name[:4])[0]["kind"] == "section"
 
-    def test_the_author_link_filters_the_search_when_there_is_no_author_page(
+    def test_an_author_leads_to_their_page_and_is_found_by_their_chinese_name(
         self, client, tagged, make_article
     ):
+        ada = Author.objects.get(slug="ada-chan")
+        ada.name_zh_hant = "陳愛達"
+        ada.save()
         make_article(title="Not by Ada")
         (found,) = suggest(client, "ada")
-        response = client.get(found["url"])
-        assert response.status_code == 200
-        assert sorted(titles(response)) == ["Fintech 0", "Fintech 1", "Fintech 2"]
+        assert found["url"] == ada.get_absolute_url()
+        page = client.get(found["url"])
+        assert page.status_code == 200
+        assert all(f"Fintech {n}" in page.content.decode() for n in range(3))
+        assert "Not by Ada" not in page.content.decode()
+        (found,) = suggest(client, "陈爱", url="/zh-hant" + SUGGEST_URL)
+        assert found["kind"] == "author"
 
     @pytest.mark.parametrize("q", ["", " ", "zzzz", "<script>", "%", "'", "x" * 5000, "\u200b"])
     def test_nothing_or_nonsense_is_an_empty_list(self, client, tagged, q):
