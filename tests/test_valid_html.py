@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from articles.models import Article, Author
+from articles.models import Article, Author, Correction
 from reader.tests.helpers import PAGE_TYPES, page_types, zh
 from tests.pictures import make_image
 
@@ -72,6 +72,11 @@ def test_every_page_type_in_both_languages_is_valid_html(client, bilingual, tmp_
     )
     bilingual["en"].authors.add(author)
     urls["author_with_photo"] = author.get_absolute_url()
+    # An article with a correction and an update under it, and the corrections page.
+    Correction.objects.create(article=bilingual["en"], note="An earlier version misnamed the fund.")
+    Correction.objects.create(article=bilingual["en"], kind=Correction.Kind.UPDATE, note="The fund opened.")
+    urls["article_with_corrections"] = bilingual["en"].get_absolute_url()
+    urls["corrections"] = "/corrections/"
     urls["not_found"] = "/no/such/page/"
     files = []
     for name, url in urls.items():
