@@ -46,10 +46,11 @@ def story_key(prefix=""):
     return Coalesce(Least(pk, translation_id), pk)
 
 
-def published_story_count(prefix="articles__"):
-    """How many stories with a published article, as readers' lists count them (an article
-    and its translation once), over a join from a section, tag or author."""
-    return Count(story_key(prefix), filter=published_q(prefix=prefix), distinct=True)
+def published_story_count(prefix="articles__", at=None):
+    """How many stories with a published article (at `at`, default now), as readers' lists
+    count them (an article and its translation once), over a join from a section, tag or
+    author. Pages read them maintained (articles/counts.py); this is what maintains them."""
+    return Count(story_key(prefix), filter=published_q(prefix=prefix, at=at), distinct=True)
 
 
 def published_article_count(prefix="articles__"):
