@@ -16,7 +16,7 @@ import logging
 import threading
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
@@ -61,20 +61,38 @@ def stories(kind):
 
 def total_stories():
     """Published stories on the whole site (the length of /articles/)."""
-    ensure_current()
-    row = PublishedCount.objects.filter(kind=Kind.ALL, object_id=0).values_list("stories", flat=True).first()
-    return row or 0
+    return _stored(Kind.ALL, 0)
 
 
 def stories_of(obj):
     """Published stories of one section, tag or author."""
-    ensure_current()
+    return _stored(MODEL_KINDS[type(obj)], obj.pk)
+
+
+def _stored(kind, object_id):
+    """One count and the clock in one query (a listing's total on every cold page);
+    caught up first when the clock says so."""
+    count = PublishedCount.objects.filter(kind=kind, object_id=object_id).values("stories")[:1]
     row = (
-        PublishedCount.objects.filter(kind=MODEL_KINDS[type(obj)], object_id=obj.pk)
-        .values_list("stories", flat=True)
+        PublishedCountsClock.objects.filter(pk=CLOCK_ID)
+        .annotate(stories=Subquery(count))
+        .values_list("as_of", "next_change", "stories")
         .first()
     )
-    return row or 0
+    if row is not None and _holds(row[0], row[1], timezone.now()):
+        return row[2] or 0
+    ensure_current()
+    return (
+        PublishedCount.objects.filter(kind=kind, object_id=object_id)
+        .values_list("stories", flat=True)
+        .first()
+        or 0
+    )
+
+
+def _holds(as_of, next_change, now):
+    """Whether counts made `as_of` still hold at `now`."""
+    return as_of is not None and (next_change is None or now < next_change)
 
 
 def ensure_current():
@@ -144,6 +162,10 @@ def recount_keys(keys):
     with transaction.atomic():
         clock = _locked_clock()
         now = timezone.now()
+        if clock.as_of is None:
+            # Never counted (or stale): the first change counts everything.
+            _recount_everything(clock, now)
+            return
         _recount(keys, now)
         # A save may schedule something sooner than the clock knew; a pending catch-up
         # (next_change already past) stays pending.
@@ -254,8 +276,9 @@ def _article_before_save(sender, instance, raw=False, **kwargs):
     if state_before == state_after:
         return  # a typo fixed, an autosave: no count moves
     translation_before = before["translation_id"] if before else None
-    if not (public_before or public_after) and translation_before == instance.translation_id:
-        return  # neither public before nor after, no story merged or split: nothing moves
+    scheduled = instance.status == Status.PUBLISHED  # and not public yet: the clock must know
+    if not (public_before or public_after or scheduled) and translation_before == instance.translation_id:
+        return  # a draft stays a draft, no story merged or split: nothing moves
     # The article, its old and new translations and the new translation's old partner:
     # linking translations merges or splits stories in every list they share.
     ids = {instance.pk, instance.translation_id, translation_before}

@@ -6,8 +6,9 @@ join, e.g. "articles__" from a tag), `ArticleQuerySet.published()` on top of it,
 goes through them.
 """
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,15 @@ def published_story_count(prefix="articles__", at=None):
     return Count(story_key(prefix), filter=published_q(prefix=prefix, at=at), distinct=True)
 
 
+def maintained_story_count(kind):
+    """published_story_count() as maintained in the PublishedCount table (articles/counts.py)
+    for a section, tag or author of `kind` ("section", "topic", "organisation", "author"):
+    one index lookup per row instead of an aggregate over its links. Counts as of the last
+    catch-up with the clock: readers' pages call counts.ensure_current() first."""
+    stored = apps.get_model("articles", "PublishedCount").objects.filter(kind=kind, object_id=OuterRef("pk"))
+    return Coalesce(Subquery(stored.values("stories")[:1]), 0)
+
+
 def published_article_count(prefix="articles__"):
     """How many published articles, each language counted (the newsroom's columns), over a
     join from a section, tag or author."""
@@ -66,6 +76,10 @@ class SectionQuerySet(models.QuerySet):
         up a section, an organisation or a topic alike."""
         return self.all()
 
+    def with_story_counts(self):
+        """Every section with `num_articles`: its published stories (maintained counts)."""
+        return self.annotate(num_articles=maintained_story_count("section"))
+
 
 class TagQuerySet(models.QuerySet):
     """Shared by Organisation and Topic: counts that only ever count published articles."""
@@ -77,10 +91,12 @@ class TagQuerySet(models.QuerySet):
     def in_use(self):
         """Tags with at least one published article, each with `num_articles` counting
         them as readers' lists show them: an article and its translation count once.
-        Counts every link of every tag (bench/RESULTS.md): pages read the counts through
-        reader/directories.py, computed once per content generation, and look one tag up
-        with `public()`."""
-        return self.annotate(num_articles=published_story_count()).filter(num_articles__gt=0)
+        The maintained counts (articles/counts.py: call counts.ensure_current() first),
+        not an aggregate over every link (bench/RESULTS.md); one tag is looked up with
+        `public()`."""
+        return self.annotate(num_articles=maintained_story_count(self.model._meta.model_name)).filter(
+            num_articles__gt=0
+        )
 
     def public(self):
         """Tags that at least one published article carries, without counting: an EXISTS

@@ -1,12 +1,14 @@
-"""The directories of topics and organisations, and the front page's most covered tags:
-published counts, computed once per content generation for every app server.
+"""The directories of topics and organisations, and the front page's most covered tags and
+sections, with their published counts, computed once per content generation for every app
+server.
 
-The counts are the costly part of every page that shows them (one aggregate over every tag
-link, bench/RESULTS.md), so they come from `TagQuerySet.in_use()` (published articles only)
-through `generation_cached`: any save, and a scheduled article's time coming, starts a new
-generation (pagecache/)."""
+The counts are maintained as content changes (articles/counts.py, read by
+`TagQuerySet.in_use()`: published articles only), so a cold directory is one query over
+the tags; `generation_cached` keeps the result until any save, or a scheduled article's
+time coming, starts a new generation (pagecache/)."""
 
-from articles.models import Organisation
+from articles import counts
+from articles.models import Organisation, Section
 from pagecache.fragments import generation_cached
 
 # Fields of a directory entry, per model; the entry is (pk, num_articles, name, ...).
@@ -27,21 +29,35 @@ def directory_order(model):
 def published_directory(model):
     """Every tag of `model` in use as (pk, num_articles, name, ...) tuples, in directory
     order."""
-    return generation_cached(
-        f"{model._meta.label_lower}:directory",
-        lambda: list(
+
+    def compute():
+        counts.ensure_current()
+        return list(
             model.objects.in_use().order_by(*directory_order(model)).values_list(*directory_fields(model))
-        ),
-    )
+        )
+
+    return generation_cached(f"{model._meta.label_lower}:directory", compute)
 
 
 def most_covered(model, limit):
     """The `limit` tags with the most published articles (ties by name), each with
     `num_articles`."""
-    return generation_cached(
-        f"{model._meta.label_lower}:most-covered:{limit}",
-        lambda: list(model.objects.in_use().order_by("-num_articles", "name")[:limit]),
-    )
+
+    def compute():
+        counts.ensure_current()
+        return list(model.objects.in_use().order_by("-num_articles", "name")[:limit])
+
+    return generation_cached(f"{model._meta.label_lower}:most-covered:{limit}", compute)
+
+
+def sections_with_counts():
+    """Every section with `num_articles` (its published stories), in section order."""
+
+    def compute():
+        counts.ensure_current()
+        return list(Section.objects.with_story_counts())
+
+    return generation_cached("home:sections", compute)
 
 
 def with_counts(model, entries):

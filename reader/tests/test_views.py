@@ -695,16 +695,18 @@ def test_cached_listings_show_a_new_article_on_the_next_request(
 # ---------------------------------------------------------------- query counts
 
 # The most SQL queries each page may run, whatever the number of articles on it.
+# Pages reading maintained counts (articles/counts.py) read the counts' clock too: one
+# primary-key lookup per count source (three on the front page), none per article or tag.
 MAX_QUERIES = {
-    "home": 12,
+    "home": 14,
     "article_list": 6,
     "article_detail": 8,
     "section_detail": 7,
     # The counts (once per content generation in production: tests run without the
     # fragment cache, so here every time), the page's tags, the navigation.
-    "organisation_list": 3,
+    "organisation_list": 4,
     "organisation_detail": 7,
-    "topic_list": 3,  # as organisation_list
+    "topic_list": 4,  # as organisation_list
     "topic_detail": 7,
     "feed_latest": 4,
     "feed_latest_atom": 4,
