@@ -30,4 +30,8 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='published_count_key')],
             },
         ),
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(condition=models.Q(('expires_at__isnull', False)), fields=['expires_at'], name='article_expiry'),
+        ),
     ]
