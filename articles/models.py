@@ -377,8 +377,15 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         indexes = [
-            # Serves published() with the newest-first order of every listing.
-            models.Index(fields=["status", "-published_at", "-id"], name="article_pub_order"),
+            # Serves published() with the newest-first order of every listing. It carries
+            # the rest of the rule and for_language()'s columns (PostgreSQL; ignored by
+            # SQLite), so a deep page's OFFSET is an index-only scan: reading the skipped
+            # rows from the table cost 160 ms at page 3,878.
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                include=["expires_at", "language", "translation_id"],
+                name="article_pub_order",
+            ),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_pub"),
             # The front page's lead: the newest featured article, a few percent of all.
             models.Index(

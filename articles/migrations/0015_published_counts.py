@@ -34,4 +34,12 @@ class Migration(migrations.Migration):
             model_name='article',
             index=models.Index(condition=models.Q(('expires_at__isnull', False)), fields=['expires_at'], name='article_expiry'),
         ),
+        migrations.RemoveIndex(
+            model_name='article',
+            name='article_pub_order',
+        ),
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(fields=['status', '-published_at', '-id'], include=('expires_at', 'language', 'translation_id'), name='article_pub_order'),
+        ),
     ]
