@@ -98,12 +98,7 @@ def _holds(as_of, next_change, now):
 def ensure_current():
     """Catch the counts up with the clock: one primary-key read while nothing is due."""
     clock = PublishedCountsClock.objects.filter(pk=CLOCK_ID).first()
-    now = timezone.now()
-    if (
-        clock is not None
-        and clock.as_of is not None
-        and (clock.next_change is None or now < clock.next_change)
-    ):
+    if clock is not None and _holds(clock.as_of, clock.next_change, timezone.now()):
         return
     with transaction.atomic():
         clock = _locked_clock()
@@ -117,7 +112,7 @@ def ensure_current():
                 | Q(expires_at__gt=clock.as_of, expires_at__lte=now)
             )
             _recount(keys_of(came.values_list("pk", flat=True)), now)
-            clock.as_of, clock.next_change = now, next_change_after(now)
+            clock.as_of, clock.next_change = now, Article.objects.next_visibility_change(at=now)
             clock.save()
 
 
@@ -169,7 +164,7 @@ def recount_keys(keys):
         _recount(keys, now)
         # A save may schedule something sooner than the clock knew; a pending catch-up
         # (next_change already past) stays pending.
-        upcoming = next_change_after(now)
+        upcoming = Article.objects.next_visibility_change(at=now)
         if (
             clock.as_of is not None
             and upcoming is not None
@@ -177,22 +172,6 @@ def recount_keys(keys):
         ):
             clock.next_change = upcoming
             clock.save(update_fields=["next_change"])
-
-
-def next_change_after(now):
-    """The first scheduled publication or expiry after `now` (None if none)."""
-    times = [
-        Article.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first(),
-        Article.objects.filter(status=Status.PUBLISHED, expires_at__gt=now)
-        .order_by("expires_at")
-        .values_list("expires_at", flat=True)
-        .first(),
-    ]
-    times = [when for when in times if when is not None]
-    return min(times) if times else None
 
 
 def _locked_clock():
@@ -235,7 +214,7 @@ def _recount(keys, at):
 def _recount_everything(clock, now):
     for kind in Kind.values:
         _store(kind, None, _count(kind, None, now))
-    clock.as_of, clock.next_change = now, next_change_after(now)
+    clock.as_of, clock.next_change = now, Article.objects.next_visibility_change(at=now)
     clock.save()
 
 

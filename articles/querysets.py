@@ -114,25 +114,28 @@ class ArticleQuerySet(models.QuerySet):
         """The one publication rule: published, published_at not in the future, not expired."""
         return self.filter(published_q(at=at))
 
-    def scheduled(self):
-        """Published articles whose time has not come yet, soonest first."""
-        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).order_by("published_at")
+    def scheduled(self, at=None):
+        """Published articles whose time has not come yet (at `at`, default now), soonest first."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=at or timezone.now()).order_by(
+            "published_at"
+        )
 
-    def next_publication_time(self):
+    def next_publication_time(self, at=None):
         """When the next scheduled article becomes public (None if none is scheduled): the
         page cache keeps nothing beyond it (pagecache/generation.py)."""
-        return self.scheduled().values_list("published_at", flat=True).first()
+        return self.scheduled(at=at).values_list("published_at", flat=True).first()
 
-    def expiring(self):
+    def expiring(self, at=None):
         """Public articles with an expiry time, soonest first: they leave at expires_at."""
-        return self.published().filter(expires_at__isnull=False).order_by("expires_at")
+        return self.published(at=at).filter(expires_at__isnull=False).order_by("expires_at")
 
-    def next_visibility_change(self):
-        """When readers' pages next change by the clock alone (None if never): the next
-        scheduled publication or expiry. The page cache keeps nothing beyond it."""
+    def next_visibility_change(self, at=None):
+        """When readers' pages next change by the clock alone (None if never), after `at`
+        (default now): the next scheduled publication or expiry. The page cache keeps
+        nothing beyond it, and the published counts (counts.py) hold until it."""
         times = [
-            self.next_publication_time(),
-            self.expiring().values_list("expires_at", flat=True).first(),
+            self.next_publication_time(at=at),
+            self.expiring(at=at).values_list("expires_at", flat=True).first(),
         ]
         times = [when for when in times if when is not None]
         return min(times) if times else None
