@@ -12,7 +12,6 @@ Bulk loads that send no signals (bulk_create, loaddata's raw saves) leave the co
 stale: `recount()` (manage.py recount) or `mark_stale()` (recounted on the next read).
 """
 
-import logging
 import threading
 
 from django.db import transaction
@@ -42,8 +41,6 @@ ALL = (Kind.ALL, 0)
 CLOCK_ID = 1
 # Fields whose change can change a count: a save changing none of them recounts nothing.
 COUNTED_FIELDS = ("status", "published_at", "expires_at", "section_id", "translation_id")
-
-logger = logging.getLogger(__name__)
 
 # Articles and tags being deleted by this thread: their links' cascade recounts nothing,
 # the article's or tag's own post_delete recounts once.
@@ -227,7 +224,7 @@ def _recount_everything(clock, now):
 # back only after post_save.
 
 
-def schedule(article_ids=(), keys=()):
+def recount_for(article_ids=(), keys=()):
     """Recount the counts of `article_ids` (as stored now) and `keys`."""
     keys = {key for key in keys if key[1] is not None}
     recount_keys(keys | keys_of(article_ids))
@@ -277,7 +274,7 @@ def _article_saved(sender, instance, **kwargs):
     due, instance._counts_due = getattr(instance, "_counts_due", None), None
     if due is not None:
         ids, keys = due
-        schedule(ids | {instance.pk}, keys)
+        recount_for(ids | {instance.pk}, keys)
 
 
 def _article_before_delete(sender, instance, **kwargs):
@@ -291,7 +288,7 @@ def _article_before_delete(sender, instance, **kwargs):
 def _article_after_delete(sender, instance, **kwargs):
     _deleting("articles").discard(instance.pk)
     if getattr(instance, "_counts_keys", None):
-        schedule([instance.translation_id], instance._counts_keys)
+        recount_for([instance.translation_id], instance._counts_keys)
 
 
 def _tag_before_delete(sender, instance, **kwargs):
@@ -300,7 +297,7 @@ def _tag_before_delete(sender, instance, **kwargs):
 
 def _tag_after_delete(sender, instance, **kwargs):
     _deleting(sender._meta.label).discard(instance.pk)
-    schedule(keys=[(MODEL_KINDS[sender], instance.pk)])
+    recount_for(keys=[(MODEL_KINDS[sender], instance.pk)])
 
 
 def _deleting(what):
@@ -331,7 +328,7 @@ def _link_changed(sender, instance, raw=False, **kwargs):
     ):
         return
     if Article.objects.published().filter(pk=instance.content_object_id).exists():
-        schedule(keys=[(kind, instance.tag_id), (kind, getattr(instance, "_counts_before", None))])
+        recount_for(keys=[(kind, instance.tag_id), (kind, getattr(instance, "_counts_before", None))])
 
 
 def _authors_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -345,13 +342,13 @@ def _authors_changed(sender, instance, action, reverse, pk_set, **kwargs):
         else:
             instance._counts_cleared = set()
     elif action == "post_clear":
-        schedule(keys=getattr(instance, "_counts_cleared", set()))
+        recount_for(keys=getattr(instance, "_counts_cleared", set()))
     elif action in ("post_add", "post_remove"):
         if reverse:
             if Article.objects.published().filter(pk__in=pk_set).exists():
-                schedule(keys=[(Kind.AUTHOR, instance.pk)])
+                recount_for(keys=[(Kind.AUTHOR, instance.pk)])
         elif instance.is_published:
-            schedule(keys=[(Kind.AUTHOR, pk) for pk in pk_set])
+            recount_for(keys=[(Kind.AUTHOR, pk) for pk in pk_set])
 
 
 def watch():
