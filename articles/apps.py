@@ -16,7 +16,7 @@ class ArticlesConfig(AppConfig):
         from images.models import Image
         from pagecache.signals import watch
 
-        from . import surrogates
+        from . import counts, surrogates
         from .models import (
             Article,
             ArticleOrganisation,
@@ -27,6 +27,9 @@ class ArticlesConfig(AppConfig):
             Section,
             Topic,
         )
+
+        # Published counts, recounted in each change's transaction (counts.py).
+        counts.watch()
 
         def article_change(before, after):
             return surrogates.article_change(before, after, horizon=settings.PAGE_CACHE_EDGE_SECONDS)

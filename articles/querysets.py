@@ -6,8 +6,9 @@ join, e.g. "articles__" from a tag), `ArticleQuerySet.published()` on top of it,
 goes through them.
 """
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,10 +47,20 @@ def story_key(prefix=""):
     return Coalesce(Least(pk, translation_id), pk)
 
 
-def published_story_count(prefix="articles__"):
-    """How many stories with a published article, as readers' lists count them (an article
-    and its translation once), over a join from a section, tag or author."""
-    return Count(story_key(prefix), filter=published_q(prefix=prefix), distinct=True)
+def published_story_count(prefix="articles__", at=None):
+    """How many stories with a published article (at `at`, default now), as readers' lists
+    count them (an article and its translation once), over a join from a section, tag or
+    author. Pages read them maintained (articles/counts.py); this is what maintains them."""
+    return Count(story_key(prefix), filter=published_q(prefix=prefix, at=at), distinct=True)
+
+
+def maintained_story_count(kind):
+    """published_story_count() as maintained in the PublishedCount table (articles/counts.py)
+    for a section, tag or author of `kind` ("section", "topic", "organisation", "author"):
+    one index lookup per row instead of an aggregate over its links. Counts as of the last
+    catch-up with the clock: readers' pages call counts.ensure_current() first."""
+    stored = apps.get_model("articles", "PublishedCount").objects.filter(kind=kind, object_id=OuterRef("pk"))
+    return Coalesce(Subquery(stored.values("stories")[:1]), 0)
 
 
 def published_article_count(prefix="articles__"):
@@ -65,6 +76,10 @@ class SectionQuerySet(models.QuerySet):
         up a section, an organisation or a topic alike."""
         return self.all()
 
+    def with_story_counts(self):
+        """Every section with `num_articles`: its published stories (maintained counts)."""
+        return self.annotate(num_articles=maintained_story_count("section"))
+
 
 class TagQuerySet(models.QuerySet):
     """Shared by Organisation and Topic: counts that only ever count published articles."""
@@ -76,10 +91,12 @@ class TagQuerySet(models.QuerySet):
     def in_use(self):
         """Tags with at least one published article, each with `num_articles` counting
         them as readers' lists show them: an article and its translation count once.
-        Counts every link of every tag (bench/RESULTS.md): pages read the counts through
-        reader/directories.py, computed once per content generation, and look one tag up
-        with `public()`."""
-        return self.annotate(num_articles=published_story_count()).filter(num_articles__gt=0)
+        The maintained counts (articles/counts.py: call counts.ensure_current() first),
+        not an aggregate over every link (bench/RESULTS.md); one tag is looked up with
+        `public()`."""
+        return self.annotate(num_articles=maintained_story_count(self.model._meta.model_name)).filter(
+            num_articles__gt=0
+        )
 
     def public(self):
         """Tags that at least one published article carries, without counting: an EXISTS
@@ -107,25 +124,28 @@ class ArticleQuerySet(models.QuerySet):
         """The one publication rule: published, published_at not in the future, not expired."""
         return self.filter(published_q(at=at))
 
-    def scheduled(self):
-        """Published articles whose time has not come yet, soonest first."""
-        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).order_by("published_at")
+    def scheduled(self, at=None):
+        """Published articles whose time has not come yet (at `at`, default now), soonest first."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=at or timezone.now()).order_by(
+            "published_at"
+        )
 
-    def next_publication_time(self):
+    def next_publication_time(self, at=None):
         """When the next scheduled article becomes public (None if none is scheduled): the
         page cache keeps nothing beyond it (pagecache/generation.py)."""
-        return self.scheduled().values_list("published_at", flat=True).first()
+        return self.scheduled(at=at).values_list("published_at", flat=True).first()
 
-    def expiring(self):
+    def expiring(self, at=None):
         """Public articles with an expiry time, soonest first: they leave at expires_at."""
-        return self.published().filter(expires_at__isnull=False).order_by("expires_at")
+        return self.published(at=at).filter(expires_at__isnull=False).order_by("expires_at")
 
-    def next_visibility_change(self):
-        """When readers' pages next change by the clock alone (None if never): the next
-        scheduled publication or expiry. The page cache keeps nothing beyond it."""
+    def next_visibility_change(self, at=None):
+        """When readers' pages next change by the clock alone (None if never), after `at`
+        (default now): the next scheduled publication or expiry. The page cache keeps
+        nothing beyond it, and the published counts (counts.py) hold until it."""
         times = [
-            self.next_publication_time(),
-            self.expiring().values_list("expires_at", flat=True).first(),
+            self.next_publication_time(at=at),
+            self.expiring(at=at).values_list("expires_at", flat=True).first(),
         ]
         times = [when for when in times if when is not None]
         return min(times) if times else None

@@ -1,9 +1,11 @@
 """Pagination for large listings (bench/RESULTS.md has the numbers behind these changes).
 
-- The total (`count`, a COUNT(*) over every matching published article: 12-40 ms at
-  100,000 articles) and each page's rows are computed once for every app server when the
-  view names the listing (`count_key`), and kept until a change to its lists (`keys`, the
-  view's `listing_keys()`) or, for the rows, to an article on the page.
+- The total (`count`) is the maintained count (articles/counts.py) where the view has one
+  (`maintained_count`): a COUNT(*) over every matching published article took 12-40 ms at
+  100,000 articles, on every first request after a change. Otherwise it is counted, as each
+  page's rows are, once for every app server when the view names the listing (`count_key`),
+  and kept until a change to its lists (`keys`, the view's `listing_keys()`) or, for the
+  rows, to an article on the page.
 - A deep page's rows are fetched ids first: `SELECT id ... ORDER BY ... OFFSET n LIMIT 12`
   is an index-only scan of the publication-order index, where the same OFFSET over whole
   rows reads every skipped row from the table (page 3,878: 90 ms); then the page's rows
@@ -25,15 +27,22 @@ class ArticlePaginator(Paginator):
     # reads, ~1 µs each, cost more than one more query).
     ids_first_offset = 500
 
-    def __init__(self, object_list, per_page, *args, count_key=None, keys=None, **kwargs):
+    def __init__(
+        self, object_list, per_page, *args, count_key=None, keys=None, maintained_count=None, **kwargs
+    ):
         super().__init__(object_list, per_page, *args, **kwargs)
         # What the count depends on besides content (e.g. "topic_detail:42"); None: not cached.
         self.count_key = count_key
         # The surrogate keys of the lists it counts (e.g. {"t42:list"}); None: any change.
         self.keys = keys
+        # A callable giving the listing's total without counting it, or None (count it).
+        self.maintained_count = maintained_count
 
     @cached_property
     def count(self):
+        maintained = self.maintained_count() if self.maintained_count is not None else None
+        if maintained is not None:
+            return maintained
         compute = lambda: Paginator.count.func(self)  # noqa: E731
         if self.count_key is None:
             return compute()
@@ -92,6 +101,11 @@ class CachedCountMixin:
         """The surrogate keys of the lists the listing shows; None: any change."""
         return None
 
+    def maintained_count(self):
+        """The listing's total as maintained (articles/counts.py), or None to count it.
+        The same in both languages: a list shows each story once."""
+        return None
+
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return self.paginator_class(
             queryset,
@@ -100,5 +114,6 @@ class CachedCountMixin:
             allow_empty_first_page=allow_empty_first_page,
             count_key=self.count_key(),
             keys=self.listing_keys(),
+            maintained_count=self.maintained_count,
             **kwargs,
         )

@@ -21,9 +21,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import surrogates
+from articles import counts, surrogates
 from articles.models import Article, Author, Correction, Organisation, Section, Topic
-from articles.querysets import published_story_count
 from pagecache.fragments import generation_cached
 from pagecache.surrogate import add_keys
 
@@ -117,15 +116,10 @@ class HomeView(ArticleCardsMixin, TemplateView):
             self.lead_and_latest,
             keys=self.lead_and_latest_keys,
         )
-        # Counts over every article: once per content generation, like the tags' below.
-        # Stories, as the lists show them: an article and its translation count once.
-        # Any article entering or leaving a list changes "latest" (surrogates.placement_keys).
-        context["sections"] = generation_cached(
-            "home:sections",
-            lambda: list(Section.objects.annotate(num_articles=published_story_count())),
-            keys=(surrogates.SECTIONS, surrogates.LATEST),
-        )
-        # Counted once per content generation (reader/directories.py).
+        # Maintained counts (articles/counts.py), read once per content generation
+        # (reader/directories.py). Stories, as the lists show them: an article and its
+        # translation count once.
+        context["sections"] = directories.sections_with_counts()
         context["organisations"] = directories.most_covered(Organisation, FRONT_PAGE_TAGS)
         context["topics"] = directories.most_covered(Topic, FRONT_PAGE_TAGS)
         return context
@@ -147,6 +141,9 @@ class ArticleListView(ArticleCardsMixin, ListView):
     template_name = "reader/article_list.html"
     context_object_name = "articles"
     list_keys = (surrogates.LATEST,)
+
+    def maintained_count(self):
+        return counts.total_stories()
 
 
 class ArticleDetailView(SurrogateKeysMixin, DetailView):
@@ -249,6 +246,9 @@ class FilteredArticleListView(ArticleCardsMixin, ListView):
 
     def filter_articles(self, articles):
         return articles.about(self.object)
+
+    def maintained_count(self):
+        return counts.stories_of(self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(object=self.object, **kwargs)

@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from articles import counts
 from articles.models import Article, ArticleOrganisation, ArticleTopic, Author, Organisation, Section, Topic
 from articles.rendering import render_markdown
 from core.text import normalise_tag_name, reading_minutes, tag_slug, unicode_slugify
@@ -386,6 +387,8 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
 
     def invalidate_caches(self):
+        # bulk_create kept no published counts: recount them (articles/counts.py).
+        counts.recount()
         invalidate_page_cache()
 
 

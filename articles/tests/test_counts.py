@@ -1,0 +1,263 @@
+"""articles/counts.py: maintained published counts stay equal to the aggregate that
+Article.objects.published() gives, through every kind of edit and the clock."""
+
+import random
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import counts
+from articles.models import Article, Author, Organisation, PublishedCount, Section, Topic
+from articles.querysets import published_story_count, story_key
+
+Kind = PublishedCount.Kind
+
+
+def aggregated():
+    """Every non-zero count as the queryset rule computes it, over every link."""
+    result = {}
+    for kind, model in counts.KIND_MODELS.items():
+        rows = model.objects.annotate(n=published_story_count()).filter(n__gt=0).values_list("pk", "n")
+        result[kind] = dict(rows)
+    total = Article.objects.published().aggregate(n=Count(story_key(), distinct=True))["n"]
+    result[Kind.ALL] = {0: total} if total else {}
+    return result
+
+
+def count_queries(queries):
+    """How many of the captured queries read or wrote the counts or their clock."""
+    return sum("articles_publishedcount" in query["sql"] for query in queries.captured_queries)
+
+
+def maintained():
+    return {kind: counts.stories(kind) for kind in Kind.values}
+
+
+class Clock:
+    """timezone.now() under the test's control, moving forward only."""
+
+    def __init__(self):
+        self.now = timezone.now()
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    clock = Clock()
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: clock.now):
+        yield clock
+
+
+@pytest.mark.django_db
+class TestMaintainedCounts:
+    def test_publishing_counts_and_drafts_do_not(self, make_article, section):
+        topic = Topic.objects.create(name="Fintech")
+        make_article(topics=[topic])
+        draft = make_article(status=Article.Status.DRAFT, topics=[topic])
+        assert counts.stories(Kind.TOPIC) == {topic.pk: 1}
+        assert counts.stories_of(section) == 1 and counts.total_stories() == 1
+        draft.status = Article.Status.PUBLISHED
+        draft.save()
+        assert counts.stories(Kind.TOPIC) == {topic.pk: 2}
+        draft.status = Article.Status.UNPUBLISHED
+        draft.save()
+        assert counts.stories(Kind.TOPIC) == {topic.pk: 1}
+
+    def test_a_translation_counts_once(self, make_article):
+        topic = Topic.objects.create(name="Fintech")
+        english = make_article(topics=[topic])
+        chinese = make_article(topics=[topic], language=Article.Language.CHINESE)
+        assert counts.stories(Kind.TOPIC) == {topic.pk: 2}
+        chinese.translation = english
+        chinese.save()
+        assert counts.stories(Kind.TOPIC) == {topic.pk: 1} and counts.total_stories() == 1
+        assert maintained() == aggregated()
+
+    def test_scheduled_article_counts_at_its_time_and_leaves_at_expiry(self, make_article, clock):
+        topic = Topic.objects.create(name="Fintech")
+        make_article(
+            topics=[topic],
+            published_at=clock.now + timedelta(minutes=5),
+            expires_at=clock.now + timedelta(minutes=10),
+        )
+        assert counts.stories(Kind.TOPIC) == {}
+        clock.advance(minutes=5)
+        assert counts.stories(Kind.TOPIC) == {topic.pk: 1}
+        clock.advance(minutes=5)
+        assert counts.stories(Kind.TOPIC) == {}
+
+    def test_reading_costs_one_query_while_nothing_is_due(self, make_article, django_assert_num_queries):
+        make_article()
+        counts.total_stories()
+        with django_assert_num_queries(1):  # the count, with the clock
+            assert counts.total_stories() == 1
+
+    def test_a_typo_fix_recounts_nothing(self, make_article):
+        article = make_article()
+        article.title = "Fixed"
+        with CaptureQueriesContext(connection) as queries:
+            article.save()
+        assert count_queries(queries) == 0
+
+    def test_deleting_a_tag_with_many_articles_recounts_once(self, make_article):
+        topic = Topic.objects.create(name="Fintech")
+        for _ in range(20):
+            make_article(topics=[topic])
+        with CaptureQueriesContext(connection) as queries:
+            topic.delete()
+        # The clock's lock, the delete and insert of the recount (not one per link).
+        assert count_queries(queries) <= 3
+        assert counts.stories(Kind.TOPIC) == {}
+
+    def test_recount_command_repairs_bulk_loads(self, section):
+        topic = Topic.objects.create(name="Fintech")
+        articles = Article.objects.bulk_create(
+            Article(
+                title=f"Bulk {n}",
+                slug=f"bulk-{n}",
+                section=section,
+                status=Article.Status.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            for n in range(3)
+        )
+        for article in articles:
+            article.topics.add(topic)  # signals, but bulk_create's articles were not counted
+        call_command("recount", stdout=mock.Mock())
+        assert counts.stories(Kind.TOPIC) == {topic.pk: 3} and counts.total_stories() == 3
+
+    def test_loaddata_leaves_counts_right(self, make_article, tmp_path):
+        topic = Topic.objects.create(name="Fintech")
+        make_article(topics=[topic])
+        fixture = tmp_path / "content.json"
+        call_command(
+            "dumpdata",
+            "articles.section",
+            "articles.topic",
+            "articles.article",
+            "articles.articletopic",
+            output=str(fixture),
+        )
+        Article.objects.all().delete()
+        PublishedCount.objects.all().delete()
+        call_command("loaddata", str(fixture), verbosity=0)
+        assert counts.stories(Kind.TOPIC) == {topic.pk: 1}
+
+
+def random_edit(rng, clock, sections, topics, organisations, authors):
+    """One newsroom edit, picked at random: what counts.py must follow."""
+    articles = list(Article.objects.order_by("pk"))
+    action = rng.choice(
+        [
+            "create",
+            "create",
+            "publish",
+            "unpublish",
+            "schedule",
+            "expire",
+            "retag",
+            "reauthor",
+            "move",
+            "delete",
+            "translate",
+            "untranslate",
+            "tick",
+            "delete_tag",
+        ]
+    )
+    if action == "create" or not articles:
+        status = rng.choice(
+            [Article.Status.PUBLISHED, Article.Status.PUBLISHED, Article.Status.DRAFT, Article.Status.REVIEW]
+        )
+        article = Article.objects.create(
+            title=f"Story {len(articles)}",
+            slug=f"story-{rng.random()}",
+            section=rng.choice(sections),
+            status=status,
+            published_at=clock.now - timedelta(minutes=rng.randint(0, 60))
+            if status == Article.Status.PUBLISHED
+            else None,
+            language=rng.choice(Article.Language.values),
+        )
+        article.topics.add(*rng.sample(topics, rng.randint(0, 3)))
+        article.organisations.add(*rng.sample(organisations, rng.randint(0, 2)))
+        article.authors.add(*rng.sample(authors, rng.randint(0, 2)))
+        return action
+    article = rng.choice(articles)
+    if action == "publish":
+        article.status, article.published_at = Article.Status.PUBLISHED, clock.now
+        article.save()
+    elif action == "unpublish":
+        article.status = Article.Status.UNPUBLISHED
+        article.save()
+    elif action == "schedule":
+        article.status = Article.Status.PUBLISHED
+        article.published_at = clock.now + timedelta(minutes=rng.randint(1, 30))
+        article.save()
+    elif action == "expire":
+        article.expires_at = clock.now + timedelta(minutes=rng.randint(1, 30))
+        article.save()
+    elif action == "retag":
+        article.topics.set(rng.sample(topics, rng.randint(0, 3)))
+        if rng.random() < 0.5:
+            article.organisations.clear()
+        else:
+            article.organisations.remove(*rng.sample(organisations, 1))
+    elif action == "reauthor":
+        if rng.random() < 0.3:
+            rng.choice(authors).articles.add(article)
+        else:
+            article.authors.set(rng.sample(authors, rng.randint(0, 2)))
+    elif action == "move":
+        article.section = rng.choice(sections)
+        article.save()
+    elif action == "delete":
+        article.delete()
+    elif action == "translate":
+        # As the admin allows (Article.clean): the other language, not yet linked elsewhere.
+        others = [
+            other
+            for other in articles
+            if other.language != article.language and other.translation_id in (None, article.pk)
+        ]
+        if others:
+            article.translation = rng.choice(others)
+            article.save()
+    elif action == "untranslate":
+        article.translation = None
+        article.save()
+    elif action == "tick":
+        clock.advance(minutes=rng.randint(1, 20))
+    elif action == "delete_tag" and rng.random() < 0.3:
+        tag = rng.choice(topics)
+        topics.remove(tag)
+        tag.delete()
+        topics.append(Topic.objects.create(name=f"Topic {rng.random()}"))
+    return action
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_counts_equal_the_aggregate_through_random_edits(seed, clock):
+    rng = random.Random(seed)
+    sections = [Section.objects.create(name=f"Section {n}", slug=f"section-{n}") for n in range(3)]
+    topics = [Topic.objects.create(name=f"Topic {n}") for n in range(6)]
+    organisations = [Organisation.objects.create(name=f"Organisation {n}") for n in range(4)]
+    authors = [Author.objects.create(name=f"Author {n}", slug=f"author-{n}") for n in range(3)]
+    for step in range(120):
+        action = random_edit(rng, clock, sections, topics, organisations, authors)
+        assert maintained() == aggregated(), f"after step {step}: {action}"
+    # A listing's total (its paginator's count) is the maintained count, in each language.
+    for language in Article.Language.values:
+        listed = Article.objects.published().for_language(language)
+        assert listed.count() == counts.total_stories()
+        for obj in [*sections, *topics]:
+            assert listed.about(obj).count() == counts.stories_of(obj), (language, obj)
