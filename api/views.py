@@ -1,8 +1,10 @@
 """The API's views: thin, over the content model's querysets, the site search (filters.py)
 and the pages' HTTP caching (each view names the surrogate keys of what it shows)."""
 
+from csp.decorators import csp_update
 from django.db.models import Q
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -203,6 +205,9 @@ class AuthorDetailView(SlugDetailMixin, generics.RetrieveAPIView):
         return public_authors()
 
 
+# Swagger UI draws its icons as data: SVG images (in its stylesheet and its script); the
+# rest of the policy (scripts and styles from this site only) is the site's.
+@method_decorator(csp_update({"img-src": ["data:"]}), name="dispatch")
 class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI from static/ (drf-spectacular-sidecar), its start-up script a file of its
     own and no inline style: the site's strict CSP holds on this page too."""
