@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import run  # after the path: run as a script
 
-RESULTS = run.RESULTS
 START, END = "<!-- bench-api:start -->", "<!-- bench-api:end -->"
 TARGET_P95_MS = 30
 # High enough never to answer 429 under wrk, low enough to be counted like a real limit.
@@ -156,12 +155,7 @@ def main():
     report = render(args, pages, results, info, articles)
     print(report)
     if not args.no_write:
-        text = RESULTS.read_text()
-        if START not in text:
-            text += f"\n## Content API (issue 14)\n\n{START}\n{END}\n"
-        head, rest = text.split(START, 1)
-        RESULTS.write_text(head + report + rest.split(END, 1)[1])
-        print(f"Wrote {RESULTS.relative_to(run.ROOT)}")
+        run.write_between_markers(report, START, END, heading="## Content API (issue 14)\n\n")
 
 
 if __name__ == "__main__":
