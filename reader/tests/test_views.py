@@ -550,11 +550,11 @@ class TestFeedsPerLanguage:
             assert response["Content-Type"].startswith("application/feed+json")
             assert json.loads(response.content)["language"] == ("zh-Hant" if prefix else "en")
         titles = [a["title"] for a in page.find("link", rel="alternate", type="application/feed+json")]
-        assert all(title.endswith("（JSON Feed）" if prefix else "(JSON Feed)") for title in titles)
+        assert all(title.endswith("（JSON 訂閱源）" if prefix else "(JSON Feed)") for title in titles)
 
 
 # Latin words a Chinese page may show: the name, the feed formats, the switcher's "English".
-ALLOWED_LATIN = {"HKAI", "RSS", "Atom", "English"}
+ALLOWED_LATIN = {"HKAI", "RSS", "Atom", "JSON", "English"}
 
 
 @pytest.fixture
