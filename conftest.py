@@ -136,3 +136,34 @@ def own_draft(make_article, writer):
         created_by=writer,
         authors=[writer.author],
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def renditions_encoded_once_per_picture():
+    """Rendition bytes made once per session for each distinct picture: the launch content,
+    loaded by many tests, draws the same six pictures each time, and resizing and encoding
+    their renditions (WebP and JPEG) was most of each load. sized_and_encoded is pure (the
+    same picture, widths and encoder options always give the same bytes), so every test
+    still stores and serves real files; only the repeated encoding is skipped."""
+    import hashlib
+
+    from images import renditions
+
+    compute = renditions.sized_and_encoded
+    made = {}
+
+    def sized_and_encoded(cropped):
+        key = (
+            hashlib.sha256(cropped.tobytes()).hexdigest(),
+            cropped.size,
+            cropped.mode,
+            tuple(settings.IMAGE_RENDITION_WIDTHS),
+            repr(renditions.SAVE_OPTIONS),
+        )
+        if key not in made:
+            made[key] = compute(cropped)
+        return made[key]
+
+    renditions.sized_and_encoded = sized_and_encoded
+    yield
+    renditions.sized_and_encoded = compute

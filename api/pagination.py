@@ -62,7 +62,11 @@ class KeysetPagination(BasePagination):
         for (name, descending), value in zip(self.fields, values, strict=True):
             condition |= Q(**equal, **{f"{name}__{'lt' if descending else 'gt'}": value})
             equal[name] = value
-        return condition
+        # The same rows, with the first field's bound stated alone: PostgreSQL then starts the
+        # index scan at the cursor instead of filtering every row before it (a deep page of
+        # 100,000 articles: 195 ms -> under 1 ms, bench/RESULTS.md "Content API").
+        (first, descending), value = self.fields[0], values[0]
+        return Q(**{f"{first}__{'lte' if descending else 'gte'}": value}) & condition
 
     def ordering(self):
         return [f"-{name}" if descending else name for name, descending in self.fields]

@@ -1,19 +1,23 @@
 """The API's views: thin, over the content model's querysets, the site search (filters.py)
 and the pages' HTTP caching (each view names the surrogate keys of what it shows)."""
 
+from csp.decorators import csp_update
 from django.db.models import Q
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics
 from rest_framework import serializers as drf_serializers
+from rest_framework.response import Response
 
 from articles import surrogates
 from articles.models import Article, Author, Organisation, Section, Topic
 from pagecache.surrogate import add_keys
 
 from . import serializers
+from .cached import shown_articles
 from .filters import ArticleFilters
 from .pagination import ArticlePagination, SlugPagination
 
@@ -57,10 +61,6 @@ LIST_ERRORS = {400: ERROR, 429: ERROR}
 DETAIL_ERRORS = {404: ERROR, 429: ERROR}
 
 
-def articles():
-    return Article.objects.published().for_listing().select_related("translation")
-
-
 class KeyedListMixin:
     """A list declares its list keys and each shown item's identity key."""
 
@@ -91,12 +91,19 @@ class ArticleListView(KeyedListMixin, generics.ListAPIView):
     list_keys = (surrogates.LATEST, surrogates.SEARCH)
 
     def item_keys(self, article):
-        return surrogates.shown_keys(article)
+        return ()  # each article's keys come with it from shown_articles()
 
     def get_queryset(self):
-        return (
-            ArticleFilters.from_query_dict(self.request.query_params).queryset().select_related("translation")
-        )
+        # The page's ids and cursor fields only: the articles themselves come from the cache.
+        matching = ArticleFilters.from_query_dict(self.request.query_params).queryset()
+        return matching.select_related(None).prefetch_related(None).only("id", "published_at")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        shown = shown_articles([article.pk for article in page], request)
+        for _data, keys in shown:
+            add_keys(*keys)
+        return self.get_paginated_response([data for data, _keys in shown])
 
 
 @extend_schema(tags=["articles"], responses={200: serializers.ArticleSerializer, **DETAIL_ERRORS})
@@ -108,14 +115,22 @@ class ArticleDetailView(generics.RetrieveAPIView):
     def get_object(self):
         key = self.kwargs["key"]
         lookup = Q(slug=key) | Q(pk=int(key)) if key.isdigit() and len(key) < 19 else Q(slug=key)
-        found = sorted(articles().filter(lookup), key=lambda a: a.slug != key)  # the slug first
+        candidates = Article.objects.published().filter(lookup).only("id", "slug", "translation_id")
+        found = sorted(candidates, key=lambda a: a.slug != key)  # the slug first
         if not found:
             raise Http404
-        article = found[0]
-        add_keys(*surrogates.shown_keys(article), surrogates.article_page_key(article.pk))
+        return found[0]
+
+    def retrieve(self, request, *args, **kwargs):
+        article = self.get_object()
+        shown = shown_articles([article.pk], request)
+        if not shown:  # withdrawn a moment ago
+            raise Http404
+        data, keys = shown[0]
+        add_keys(*keys, surrogates.article_page_key(article.pk))
         if article.translation_id:
             add_keys(surrogates.article_key(article.translation_id))
-        return article
+        return Response(data)
 
 
 class SlugDetailMixin:
@@ -203,6 +218,9 @@ class AuthorDetailView(SlugDetailMixin, generics.RetrieveAPIView):
         return Author.objects.public()
 
 
+# Swagger UI draws its icons as data: SVG images (in its stylesheet and its script); the
+# rest of the policy (scripts and styles from this site only) is the site's.
+@method_decorator(csp_update({"img-src": ["data:"]}), name="dispatch")
 class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI from static/ (drf-spectacular-sidecar), its start-up script a file of its
     own and no inline style: the site's strict CSP holds on this page too."""

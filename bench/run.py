@@ -393,12 +393,18 @@ def write_results(args, pages, cached, uncached, info):
         print(f"{'PASS' if ok else 'FAIL'}  {text}")
     report = render(args, pages, cached, uncached, info, verdicts)
     if not args.no_write:
-        text = RESULTS.read_text() if RESULTS.exists() else f"# Benchmark results\n\n{START}\n{END}\n"
-        if START not in text:
-            text += f"\n{START}\n{END}\n"
-        head, rest = text.split(START, 1)
-        RESULTS.write_text(head + report + rest.split(END, 1)[1])
-        print(f"Wrote {RESULTS.relative_to(ROOT)}")
+        write_between_markers(report, START, END)
+
+
+def write_between_markers(report, start, end, heading=""):
+    """`report` (which begins with `start` and ends with `end`) in place of RESULTS.md's text
+    between those markers; the notes around them are kept. New markers go at the end."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    if start not in text:
+        text += f"\n{heading}{start}\n{end}\n"
+    head, rest = text.split(start, 1)
+    RESULTS.write_text(head + report + rest.split(end, 1)[1])
+    print(f"Wrote {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

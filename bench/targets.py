@@ -52,3 +52,28 @@ def pick_targets():
         "search_text": search + "?" + urlencode({"q": TEXT_QUERY}),
         "_objects": {"article": article, "topic": topic, "partner": partner},
     }
+
+
+def pick_api_targets():
+    """The Content API's requests (bench/api.py): the first page, the search's filters at
+    once (the heaviest topic within the largest section, English), two popular topics, one
+    article by slug, and a page half-way through all published articles by cursor."""
+    from api.pagination import ArticlePagination
+
+    picks = pick_targets()
+    objects = picks["_objects"]
+    section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
+    published = Article.objects.published().order_by("-published_at", "-id")
+    middle = published[published.count() // 2 :][:1].get()
+    articles = reverse("api:article_list")
+    return {
+        "api_list": articles,
+        "api_list_filters": articles
+        + "?"
+        + urlencode({"topic": objects["topic"].slug, "section": section.slug, "lang": "en"}),
+        "api_list_two_topics": articles
+        + "?"
+        + urlencode([("topic", objects["topic"].slug), ("topic", objects["partner"].slug)]),
+        "api_article": reverse("api:article_detail", args=[objects["article"].slug]),
+        "api_list_deep": articles + "?" + urlencode({"cursor": ArticlePagination().encode(middle)}),
+    }

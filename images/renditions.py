@@ -108,6 +108,25 @@ def _name(image, crop, width, extension):
     return f"renditions/{image.pk}/{stem}-{crop}{focus}-{width}.{extension}"
 
 
+def sized_and_encoded(cropped):
+    """[(width, height, {format: file bytes})] of a cropped picture at each rendition width,
+    widest first. Pure: the same picture always gives the same bytes."""
+    sizes = []
+    source = cropped
+    for width in sorted(widths_for(cropped.width), reverse=True):
+        height = max(1, round(width * cropped.height / cropped.width))
+        # Each width from the one above it: the same sharpness for a fraction of the work.
+        resized = source.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=2.0)
+        source = resized
+        encoded = {}
+        for format, (pil_format, options) in SAVE_OPTIONS.items():
+            buffer = io.BytesIO()
+            resized.save(buffer, format=pil_format, **options)
+            encoded[format] = buffer.getvalue()
+        sizes.append((width, height, encoded))
+    return sizes
+
+
 def generate(image, crops=None):
     """Make and store the renditions of `image` for `crops` (all by default). Returns them."""
     Rendition = _rendition_model()
@@ -116,18 +135,9 @@ def generate(image, crops=None):
     made = []
     for crop in crops or CROPS:
         cropped = picture.crop(crop_box(picture.size, CROPS[crop], image.focal_point))
-        source = cropped
-        for width in sorted(widths_for(cropped.width), reverse=True):
-            height = max(1, round(width * cropped.height / cropped.width))
-            # Each width from the one above it: the same sharpness for a fraction of the work.
-            resized = source.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=2.0)
-            source = resized
-            for format, (pil_format, options) in SAVE_OPTIONS.items():
-                buffer = io.BytesIO()
-                resized.save(buffer, format=pil_format, **options)
-                name = storage.save(
-                    _name(image, crop, width, EXTENSIONS[format]), ContentFile(buffer.getvalue())
-                )
+        for width, height, encoded in sized_and_encoded(cropped):
+            for format, content in encoded.items():
+                name = storage.save(_name(image, crop, width, EXTENSIONS[format]), ContentFile(content))
                 made.append(
                     Rendition(image=image, crop=crop, format=format, width=width, height=height, file=name)
                 )

@@ -8,7 +8,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from .generation import UNKEYED, state_and_value, versions_match, versions_to_record
+from .generation import SITE_KEY, UNKEYED, state_and_value, version_key, versions_match, versions_to_record
 from .generation import request_state as _request_state
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,73 @@ def generation_cached(name, compute, timeout=None, keys=None):
     finally:
         release(key)
     return value
+
+
+def generation_cached_many(names, compute_missing, timeout=None, keys=None):
+    """{name: value} for `names`, each computed once for all app servers and kept until
+    content it shows changes, in a few cache round trips: compute_missing(missing names)
+    gives {name: value} for those not cached (a name it leaves out is left out); `keys`, a
+    function of a value, gives the surrogate keys it shows (without it any visible change
+    makes it stale). For many small values a page needs together (the API's articles), where
+    one generation_cached call each would cost round trips each. No single flight: a value is
+    cheap, only many of them are not."""
+    names = list(names)
+    if not settings.FRAGMENT_CACHE_ENABLED or not names:
+        return compute_missing(names) if names else {}
+    timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+    cache_keys = {name: f"page-cache:fragment:{name}" for name in names}
+    request_state = _request_state.get()
+    try:
+        if request_state and "state" in request_state:
+            generation, _next_publication = request_state["state"]
+            stored = cache.get_many(list(cache_keys.values()))
+        else:
+            first, *others = cache_keys.values()
+            generation, _next_publication, value = state_and_value(first)
+            stored = cache.get_many(others) if others else {}
+            if value is not None:
+                stored[first] = value
+        candidates = {
+            name: stored[key]
+            for name, key in cache_keys.items()
+            if isinstance(stored.get(key), tuple)
+            and len(stored[key]) == 2
+            and isinstance(stored[key][0], dict)
+        }
+        # The versions every candidate was recorded with, in one MGET.
+        names_of_versions = {version_key(key) for recorded, _value in candidates.values() for key in recorded}
+        current = cache.get_many(list(names_of_versions)) if names_of_versions else {}
+    except Exception:
+        logger.exception("Cache unavailable; computing %d values", len(names))
+        return compute_missing(names)
+    found = {
+        name: value
+        for name, (recorded, value) in candidates.items()
+        if recorded and all(current.get(version_key(key)) == version for key, version in recorded.items())
+    }
+    missing = [name for name in names if name not in found]
+    if missing:
+        computed = compute_missing(missing)
+        try:
+            shown = {
+                name: set((keys(value) if keys else None) or (UNKEYED,)) for name, value in computed.items()
+            }
+            # One read of the versions of every key any of them shows; `generation` was read
+            # before compute_missing() read any content (versions_to_record).
+            every_key = set().union(*shown.values()) if shown else set()
+            versions = versions_to_record(every_key, generation) if every_key else None
+            if versions is not None:
+                cache.set_many(
+                    {
+                        cache_keys[name]: ({key: versions[key] for key in {SITE_KEY, *shown[name]}}, value)
+                        for name, value in computed.items()
+                    },
+                    timeout,
+                )
+        except Exception:
+            logger.exception("Could not cache %d values", len(computed))
+        found.update(computed)
+    return found
 
 
 def acquire(key):

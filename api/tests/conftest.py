@@ -1,4 +1,10 @@
+"""Fixtures for the API's tests (`fragment_cache` from pagecache's)."""
+
 import pytest
+
+from pagecache.tests.helpers import fragment_cache
+
+__all__ = ["fragment_cache"]
 
 
 @pytest.fixture(autouse=True)

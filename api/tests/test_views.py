@@ -197,3 +197,43 @@ def test_the_schema_and_its_documentation_page(client, db):
     assert "<style" not in html and "<script>" not in html
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert client.get("/api/v1/docs/?script=").status_code == 200
+
+
+def test_articles_are_serialized_once_per_content_generation(
+    client, newsroom, fragment_cache, commit, django_assert_num_queries
+):
+    """With the fragment cache on (as in production), a page of the list or an article costs
+    its lookup query only; a change readers see (an edit, a withdrawal) shows at once."""
+    first = client.get("/api/v1/articles/?page_size=12").json()
+    with django_assert_num_queries(1):  # the keyset query: ids and cursor fields
+        again = client.get("/api/v1/articles/?page_size=12")
+    assert again.json() == first
+    story = newsroom["published"][0]
+    detail = client.get(f"/api/v1/articles/{story.pk}/")
+    assert detail.json()["title"] == story.title
+    # Keys as without the cache: the article, its section and tags, its page.
+    assert {f"a{story.pk}", f"s{story.section_id}"} <= set(detail["xkey"].split())
+    with django_assert_num_queries(1):
+        assert client.get(f"/api/v1/articles/{story.slug}/").json() == detail.json()
+
+    with commit():
+        story.title = "Retitled harbour story"
+        story.save()
+    assert client.get(f"/api/v1/articles/{story.pk}/").json()["title"] == "Retitled harbour story"
+    titles = [a["title"] for a in client.get("/api/v1/articles/?page_size=12").json()["results"]]
+    assert "Retitled harbour story" in titles
+
+    withdrawn = newsroom["published"][1]
+    with commit():
+        withdrawn.status = Article.Status.DRAFT
+        withdrawn.save()
+    assert client.get(f"/api/v1/articles/{withdrawn.pk}/").status_code == 404
+    assert withdrawn.pk not in [a["id"] for a in client.get("/api/v1/articles/").json()["results"]]
+
+
+def test_cached_articles_name_the_host_they_were_asked_on(client, newsroom, fragment_cache, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "api.example"]
+    story = newsroom["published"][0]
+    here = client.get(f"/api/v1/articles/{story.pk}/").json()["canonical_url"]
+    there = client.get(f"/api/v1/articles/{story.pk}/", HTTP_HOST="api.example").json()["canonical_url"]
+    assert here.startswith("http://testserver/") and there.startswith("http://api.example/")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Topic
-from pagecache.fragments import generation_cached
+from pagecache.fragments import generation_cached, generation_cached_many
 
 
 def html(response):
@@ -31,6 +31,48 @@ class TestGenerationCached:
             make_article(topics=[Topic.objects.create(name="edge AI")])
         assert generation_cached("topic-count", compute) == 1
         assert len(calls) == 2
+
+    def test_many_values_computed_once_per_generation_only_those_missing(
+        self, page_cache, make_article, commit
+    ):
+        asked = []
+
+        def compute(missing):
+            asked.append(sorted(missing))
+            return {name: f"{name}@{Topic.objects.count()}" for name in missing if name != "gone"}
+
+        assert generation_cached_many(["a", "b", "gone"], compute) == {"a": "a@0", "b": "b@0"}
+        assert generation_cached_many(["b", "c"], compute) == {"b": "b@0", "c": "c@0"}
+        assert asked == [["a", "b", "gone"], ["c"]]
+        with commit():
+            make_article(topics=[Topic.objects.create(name="edge AI")])
+        assert generation_cached_many(["a", "c"], compute) == {"a": "a@1", "c": "c@1"}
+        assert asked[-1] == ["a", "c"]
+
+    def test_many_keyed_values_go_stale_only_with_their_own_keys(self, page_cache):
+        from pagecache.generation import bump_keys
+
+        asked = []
+
+        def compute(missing):
+            asked.append(sorted(missing))
+            return {name: (name, [f"{name}-key"]) for name in missing}
+
+        def shown(value):
+            return value[1]
+
+        generation_cached_many(["a", "b"], compute, keys=shown)
+        assert generation_cached_many(["a", "b"], compute, keys=shown) == {
+            "a": ("a", ["a-key"]),
+            "b": ("b", ["b-key"]),
+        }
+        assert asked == [["a", "b"]]
+        bump_keys(["b-key"])
+        generation_cached_many(["a", "b"], compute, keys=shown)
+        assert asked[-1] == ["b"]
+        bump_keys(["unrelated"])
+        generation_cached_many(["a", "b"], compute, keys=shown)
+        assert asked[-1] == ["b"] and len(asked) == 2
 
     def test_off_means_always_computed(self, page_cache, settings):
         settings.FRAGMENT_CACHE_ENABLED = False

@@ -535,9 +535,35 @@ class TestFeedsPerLanguage:
         rss = [a["href"] for a in page.find("link", type="application/rss+xml")]
         assert "/zh-hant/feeds/latest/" in rss and "/zh-hant/feeds/topics/fintech/" in rss
 
+    @pytest.mark.parametrize("prefix", ["", "/zh-hant"])
+    @pytest.mark.parametrize(
+        "page_path, own_feed",
+        [
+            ("/", None),
+            ("/sections/government-initiatives/", "/feeds/sections/government-initiatives/json/"),
+            ("/topics/fintech/", "/feeds/topics/fintech/json/"),
+            ("/organisations/cyberport/", "/feeds/organisations/cyberport/json/"),
+        ],
+    )
+    def test_pages_with_feeds_link_their_json_feeds_beside_rss_and_atom(
+        self, client, bilingual, prefix, page_path, own_feed
+    ):
+        _, page = get(client, prefix + page_path)
+        json_feeds = [a["href"] for a in page.find("link", rel="alternate", type="application/feed+json")]
+        expected = [prefix + "/feeds/latest/json/"] + ([prefix + own_feed] if own_feed else [])
+        assert json_feeds == expected
+        # Each advertised JSON Feed answers as one, in the page's language.
+        for url in json_feeds:
+            response = client.get(url)
+            assert response.status_code == 200
+            assert response["Content-Type"].startswith("application/feed+json")
+            assert json.loads(response.content)["language"] == ("zh-Hant" if prefix else "en")
+        titles = [a["title"] for a in page.find("link", rel="alternate", type="application/feed+json")]
+        assert all(title.endswith("（JSON 訂閱源）" if prefix else "(JSON Feed)") for title in titles)
+
 
 # Latin words a Chinese page may show: the name, the feed formats, the switcher's "English".
-ALLOWED_LATIN = {"HKAI", "RSS", "Atom", "JSON", "Feed", "English"}
+ALLOWED_LATIN = {"HKAI", "RSS", "Atom", "JSON", "English"}
 
 
 @pytest.fixture

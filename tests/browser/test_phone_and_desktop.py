@@ -8,7 +8,9 @@ from io import StringIO
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import translation
 
@@ -24,8 +26,10 @@ from .conftest import (
     set_viewport,
 )
 
-# transaction=True: the live server needs committed data (see test_reader_site.py).
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# No django_db mark: the live server needs committed data, and these tests only read it, so
+# the module loads the launch content once, committed, and empties the database after its
+# last test (`launch` and `transactional_db` below) instead of once per test.
+pytestmark = [pytest.mark.browser]
 
 LANGUAGES = ["en", "zh-hant"]
 # The light and dark papers and inks of static/css/site.css.
@@ -33,10 +37,37 @@ LIGHT = {"background": "rgb(253, 252, 249)", "text": "rgb(22, 22, 22)"}
 DARK = {"background": "rgb(22, 21, 19)", "text": "rgb(236, 231, 220)"}
 
 
+@pytest.fixture(scope="module")
+def launch(django_db_setup, django_db_blocker):
+    """The owner's launch content, both languages, as `make run` loads it: loaded and
+    committed once for the module's tests (which only read it), then flushed as a
+    transactional test's teardown flushes, so that the next module starts empty."""
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("load_demo_content", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def database_state():
+    """Each table's row count and the last change of any article: what a write would move."""
+    return {
+        **{model._meta.label: model._default_manager.count() for model in apps.get_models()},
+        "last article change": Article.objects.aggregate(Max("updated_at"))["updated_at__max"],
+    }
+
+
 @pytest.fixture
-def launch(db):
-    """The owner's launch content, both languages, as `make run` loads it."""
-    call_command("load_demo_content", stdout=StringIO())
+def transactional_db(launch, django_db_blocker):
+    """Stands in for pytest-django's fixture, which the live server asks for and which would
+    flush the database after every test: each test reads the module's committed launch
+    content. A test that wrote would change what the next one sees, so each test checks
+    that it left the database as it found it."""
+    with django_db_blocker.unblock():
+        before = database_state()
+        yield
+        assert database_state() == before, "a test of this module wrote to the shared launch content"
 
 
 @pytest.fixture
