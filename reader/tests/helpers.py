@@ -55,6 +55,11 @@ class PageParser(HTMLParser):
     def find(self, tag, **attrs):
         return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
 
+    @property
+    def json_ld(self):
+        """The page's JSON-LD blocks' text (the data blocks among its scripts)."""
+        return [text for attrs, text in self.scripts if attrs.get("type") == "application/ld+json"]
+
 
 def parse(response):
     parser = PageParser()

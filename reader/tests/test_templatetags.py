@@ -34,7 +34,7 @@ class TestArticleDetail:
         response = client.get(article.get_absolute_url())
         assert "<script>alert" not in html(response)
         page = parse(response)
-        data = json.loads(page.scripts[0][1])
+        data = json.loads(page.json_ld[0])
         assert data["headline"] == title
 
 
