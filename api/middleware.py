@@ -3,10 +3,8 @@ so that every app server counts the same requests, and placed before the page ca
 cached answers count too."""
 
 from django.conf import settings
-from django.http import JsonResponse
-from django.utils.translation import gettext as _
 
-from core.ratelimit import count_request, parse_rate
+from core.ratelimit import count_request, parse_rate, too_many_requests
 from hkai_site.login_throttling import client_ip
 
 API_PREFIX = "/api/"
@@ -28,10 +26,4 @@ class RateLimitMiddleware:
         allowed, retry_after = count_request(f"api:{client_ip(request)}", *limit)
         if allowed:
             return self.get_response(request)
-        response = JsonResponse(
-            {"detail": _("Too many requests: try again in %(seconds)d seconds.") % {"seconds": retry_after}},
-            status=429,
-        )
-        response["Retry-After"] = str(retry_after)
-        response["Cache-Control"] = "private, no-cache"
-        return response
+        return too_many_requests(retry_after)

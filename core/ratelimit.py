@@ -4,6 +4,8 @@ requests (Redis with REDIS_URL). The newsroom's writing endpoints and the public
 import time
 
 from django.core.cache import cache
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 
 def count_request(name, limit, window):
@@ -29,3 +31,15 @@ def parse_rate(value):
         return None
     requests, _, seconds = value.partition("/")
     return int(requests), int(seconds or 60)
+
+
+def too_many_requests(retry_after):
+    """The 429 a rate-limited JSON endpoint answers: the wait in words and in Retry-After,
+    never stored by a shared cache."""
+    response = JsonResponse(
+        {"detail": _("Too many requests: try again in %(seconds)d seconds.") % {"seconds": retry_after}},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "private, no-cache"
+    return response

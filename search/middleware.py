@@ -3,10 +3,8 @@ cache (core.ratelimit, as the API's) and placed before the page cache, so that c
 answers count too: a search box asks once per keystroke, a scraper far more often."""
 
 from django.conf import settings
-from django.http import JsonResponse
-from django.utils.translation import gettext as _
 
-from core.ratelimit import count_request, parse_rate
+from core.ratelimit import count_request, parse_rate, too_many_requests
 from hkai_site.login_throttling import client_ip
 
 # The endpoint's path without the language prefix (/search/suggest/, /zh-hant/search/suggest/).
@@ -30,10 +28,4 @@ class SuggestRateLimitMiddleware:
         allowed, retry_after = count_request(f"suggest:{client_ip(request)}", *limit)
         if allowed:
             return self.get_response(request)
-        response = JsonResponse(
-            {"detail": _("Too many requests: try again in %(seconds)d seconds.") % {"seconds": retry_after}},
-            status=429,
-        )
-        response["Retry-After"] = str(retry_after)
-        response["Cache-Control"] = "private, no-cache"
-        return response
+        return too_many_requests(retry_after)
