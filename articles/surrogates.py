@@ -257,17 +257,19 @@ def image_change(before, after):
     return {article_key(pk) for pk in shown} | {f"u{pk}" for pk in portrayed}
 
 
-def scheduled_changes(horizon):
+def scheduled_changes(horizon, at=None):
     """[(POSIX time, keys)] of scheduled articles becoming public, and of public articles
-    expiring, within `horizon` seconds: a page carrying any of those keys is cached at the
-    edge no longer than until then."""
+    expiring, within `horizon` seconds after `at` (default now): a page carrying any of
+    those keys is cached at the edge no longer than until then, and they are bumped when
+    the time comes (pagecache.generation.content_state asks then, with `at` in the past)."""
     from .models import Article
 
-    until = timezone.now() + timedelta(seconds=horizon)
+    at = at or timezone.now()
+    until = at + timedelta(seconds=horizon)
     changes = []
     for articles, time_of in (
-        (Article.objects.scheduled().filter(published_at__lte=until), lambda a: a.published_at),
-        (Article.objects.expiring().filter(expires_at__lte=until), lambda a: a.expires_at),
+        (Article.objects.scheduled(at=at).filter(published_at__lte=until), lambda a: a.published_at),
+        (Article.objects.expiring(at=at).filter(expires_at__lte=until), lambda a: a.expires_at),
     ):
         changes += [
             (time_of(article).timestamp(), sorted(keys))
