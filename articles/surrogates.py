@@ -149,17 +149,19 @@ def placement_keys(article):
     return _placement(article, *_link_ids(article), neighbours)
 
 
-def placement_keys_of_many(articles):
-    """[(article, placement_keys(article))] for the articles of a queryset, in four queries
-    whatever their number (placement_keys() takes five per article): the scheduled changes
-    a page's first request after a change may need."""
+def placement_keys_of_many(*querysets):
+    """[(article, placement_keys(article))] for the articles of `querysets`, in one query
+    each and three more whatever their number (placement_keys() takes five per article):
+    the scheduled changes a page's first request after a change may need."""
     before, after = _neighbours(OuterRef("language"), OuterRef("published_at"), OuterRef("pk"))
-    rows = list(
-        articles.only("language", "published_at", "expires_at", "section_id", "translation_id").annotate(
-            neighbour_before=Subquery(before), neighbour_after=Subquery(after)
-        )
-    )
-    links = _links_of_many([article.pk for article in rows])
+    rows = [
+        article
+        for articles in querysets
+        for article in articles.only(
+            "language", "published_at", "expires_at", "section_id", "translation_id"
+        ).annotate(neighbour_before=Subquery(before), neighbour_after=Subquery(after))
+    ]
+    links = _links_of_many({article.pk for article in rows})
     return [
         (
             article,
@@ -266,16 +268,16 @@ def scheduled_changes(horizon, at=None):
 
     at = at or timezone.now()
     until = at + timedelta(seconds=horizon)
-    changes = []
-    for articles, time_of in (
-        (Article.objects.scheduled(at=at).filter(published_at__lte=until), lambda a: a.published_at),
-        (Article.objects.expiring(at=at).filter(expires_at__lte=until), lambda a: a.expires_at),
-    ):
-        changes += [
-            (time_of(article).timestamp(), sorted(keys))
-            for article, keys in placement_keys_of_many(articles[:200])
-        ]
-    return changes
+    scheduled = Article.objects.scheduled(at=at).filter(published_at__lte=until)[:200]
+    expiring = Article.objects.expiring(at=at).filter(expires_at__lte=until)[:200]
+    # A scheduled article's change is its publication; a public one's, its expiry.
+    return [
+        (
+            (article.published_at if article.published_at > at else article.expires_at).timestamp(),
+            sorted(keys),
+        )
+        for article, keys in placement_keys_of_many(scheduled, expiring)
+    ]
 
 
 def correction_change(before, after):

@@ -208,7 +208,7 @@ def test_scheduled_changes_name_each_articles_placement_in_a_fixed_number_of_que
     articles.append(
         make_article(topics=["robotics"], organisations=["HKU"], authors=[author], expires_at=soon)
     )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         changes = scheduled_changes(horizon=600)
     expected = sorted(
         ((a.expires_at or a.published_at).timestamp(), sorted(placement_keys(a))) for a in articles
