@@ -34,7 +34,9 @@ UNKEYED = "unkeyed"
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
-NEXT_SCHEDULED_KEY = "page-cache:next-scheduled"
+# (generation, next scheduled time, when computed): a new name for the new shape, so that a
+# server of the previous release and one of this release never read each other's.
+NEXT_SCHEDULED_KEY = "page-cache:next-scheduled-since"
 VERSION_KEY_PREFIX = "page-cache:version"
 # Only one server bumps the keys of a scheduled change whose time has come.
 SCHEDULED_DONE_PREFIX = "page-cache:scheduled-done"
