@@ -355,6 +355,7 @@ def newsroom(args, targets, workdir):
         f"errors {result['errors']}, hit ratio {result['hit_ratio']:.3f}, {len(log)} saves"
     )
     print("  varnish: " + ", ".join(f"{name} {value}" for name, value in delta.items()))
+    print("  saves (ms): " + ", ".join(f"{kind} {ms:.0f}" for kind, _pk, ms in log))
     return result
 
 
@@ -438,6 +439,8 @@ def render(args, info, cold, edge, room, recycled=None, edited=None):
             "",
             f"- readers: {room['rps']:,.0f} req/s, p50 {room['p50']:.2f} ms, p95 {room['p95']:.2f} ms, "
             f"p99 {room['p99']:.2f} ms, errors {room['errors']}",
+            "- the editor's saves (ms, in this process, recounts and purges included): "
+            + ", ".join(f"{kind} {ms:,.0f}" for kind, _pk, ms in saves),
             f"- Varnish hit ratio {room['hit_ratio']:.1%} ("
             + ", ".join(f"{name} {value:,}" for name, value in room.get("varnish", {}).items())
             + ")",
