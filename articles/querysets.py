@@ -119,6 +119,11 @@ class AuthorQuerySet(models.QuerySet):
         return self.filter(Exists(published_links))
 
 
+# What a list's articles show besides their row (ArticleQuerySet.for_listing): the hero's
+# renditions are one query for every picture of the list (images/).
+LISTING_PREFETCH = ("authors", "topics", "organisations", "hero__renditions")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """The one publication rule: published, published_at not in the future, not expired."""
@@ -174,10 +179,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a list of articles shows, in a fixed number of queries."""
-        # The hero's renditions: one query for every picture of the list (images/).
-        return self.select_related("section", "hero").prefetch_related(
-            "authors", "topics", "organisations", "hero__renditions"
-        )
+        return self.select_related("section", "hero").prefetch_related(*LISTING_PREFETCH)
 
     def visible_to(self, user):
         """What a user may read on the site, drafts included for previews: editors (who may

@@ -22,6 +22,7 @@ lists it will enter only when its time falls within the edge's cache lifetime
 
 from datetime import timedelta
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 LATEST = "latest"
@@ -89,12 +90,37 @@ def _link_ids(article):
     )
 
 
-def placement_keys(article):
-    """The lists a public article is on, and the pages around it (its translation and its
-    neighbours in time show it): what publishing or withdrawing it changes."""
+def _links_of_many(ids):
+    """{article id: (topic ids, organisation ids, author ids)} as stored now: one query each
+    for all of `ids`."""
+    from .models import Article, ArticleOrganisation, ArticleTopic
+
+    links = {pk: ([], [], []) for pk in ids}
+    rows = (
+        ArticleTopic.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag_id"),
+        ArticleOrganisation.objects.filter(content_object_id__in=ids).values_list(
+            "content_object_id", "tag_id"
+        ),
+        Article.authors.through.objects.filter(article_id__in=ids).values_list("article_id", "author_id"),
+    )
+    for position, pairs in enumerate(rows):
+        for article_id, pk in pairs:
+            links[article_id][position].append(pk)
+    return links
+
+
+def _neighbours(language, published_at, pk):
+    """(the article published just before, just after): querysets of pks, one row at most.
+    The arguments are values, or OuterRef()s to annotate many articles in one query."""
     from .models import Article
 
-    topics, organisations, authors = _link_ids(article)
+    published = Article.objects.published().filter(language=language).exclude(pk=pk)
+    before = published.filter(published_at__lt=published_at).order_by("-published_at", "-id")
+    after = published.filter(published_at__gt=published_at).order_by("published_at", "id")
+    return before.values_list("pk", flat=True)[:1], after.values_list("pk", flat=True)[:1]
+
+
+def _placement(article, topics, organisations, authors, neighbours):
     keys = {
         article_key(article.pk),
         LATEST,
@@ -109,17 +135,44 @@ def placement_keys(article):
     }
     if article.translation_id:
         keys.add(article_page_key(article.translation_id))
-    if article.published_at is not None:
-        published = Article.objects.published().filter(language=article.language).exclude(pk=article.pk)
-        before = published.filter(published_at__lt=article.published_at).order_by("-published_at", "-id")
-        after = published.filter(published_at__gt=article.published_at).order_by("published_at", "id")
-        for neighbour in (
-            before.values_list("pk", flat=True).first(),
-            after.values_list("pk", flat=True).first(),
-        ):
-            if neighbour:
-                keys.add(article_page_key(neighbour))
+    keys |= {article_page_key(pk) for pk in neighbours if pk}
     return keys
+
+
+def placement_keys(article):
+    """The lists a public article is on, and the pages around it (its translation and its
+    neighbours in time show it): what publishing or withdrawing it changes."""
+    neighbours = ()
+    if article.published_at is not None:
+        before, after = _neighbours(article.language, article.published_at, article.pk)
+        neighbours = (before.first(), after.first())
+    return _placement(article, *_link_ids(article), neighbours)
+
+
+def placement_keys_of_many(*querysets):
+    """[(article, placement_keys(article))] for the articles of `querysets`, in one query
+    each and three more whatever their number (placement_keys() takes five per article):
+    the scheduled changes a page's first request after a change may need."""
+    before, after = _neighbours(OuterRef("language"), OuterRef("published_at"), OuterRef("pk"))
+    rows = [
+        article
+        for articles in querysets
+        for article in articles.only(
+            "language", "published_at", "expires_at", "section_id", "translation_id"
+        ).annotate(neighbour_before=Subquery(before), neighbour_after=Subquery(after))
+    ]
+    links = _links_of_many({article.pk for article in rows})
+    return [
+        (
+            article,
+            _placement(
+                article,
+                *links[article.pk],
+                (article.neighbour_before, article.neighbour_after) if article.published_at else (),
+            ),
+        )
+        for article in rows
+    ]
 
 
 def _visible_or_due(article, horizon):
@@ -206,19 +259,25 @@ def image_change(before, after):
     return {article_key(pk) for pk in shown} | {f"u{pk}" for pk in portrayed}
 
 
-def scheduled_changes(horizon):
+def scheduled_changes(horizon, at=None):
     """[(POSIX time, keys)] of scheduled articles becoming public, and of public articles
-    expiring, within `horizon` seconds: a page carrying any of those keys is cached at the
-    edge no longer than until then."""
+    expiring, within `horizon` seconds after `at` (default now): a page carrying any of
+    those keys is cached at the edge no longer than until then, and they are bumped when
+    the time comes (pagecache.generation.content_state asks then, with `at` in the past)."""
     from .models import Article
 
-    until = timezone.now() + timedelta(seconds=horizon)
-    changes = []
-    for article in Article.objects.scheduled().filter(published_at__lte=until)[:200]:
-        changes.append((article.published_at.timestamp(), sorted(placement_keys(article))))
-    for article in Article.objects.expiring().filter(expires_at__lte=until)[:200]:
-        changes.append((article.expires_at.timestamp(), sorted(placement_keys(article))))
-    return changes
+    at = at or timezone.now()
+    until = at + timedelta(seconds=horizon)
+    scheduled = Article.objects.scheduled(at=at).filter(published_at__lte=until)[:200]
+    expiring = Article.objects.expiring(at=at).filter(expires_at__lte=until)[:200]
+    # A scheduled article's change is its publication; a public one's, its expiry.
+    return [
+        (
+            (article.published_at if article.published_at > at else article.expires_at).timestamp(),
+            sorted(keys),
+        )
+        for article, keys in placement_keys_of_many(scheduled, expiring)
+    ]
 
 
 def correction_change(before, after):

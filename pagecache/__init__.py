@@ -14,8 +14,9 @@ How every app server sees a change on its next request, and only where it matter
   of them misses, and every other page stays a hit. A hit is two round trips (page and
   schedule, then its keys' versions) and no database query.
 - Scheduled articles become public (and expiring ones go) when their time passes, with no
-  save to send a signal. The earliest such time is kept beside the generation counter with
-  the keys it changes; the first request after it bumps those keys.
+  save to send a signal. The earliest such time is kept beside the generation counter; the
+  first request after it asks the content app which keys the changes since then touch, and
+  bumps them.
 - Code that changes content without signals (QuerySet.update(), bulk_create, raw SQL, a
   deploy with new templates) must call `invalidate_page_cache()` (or run
   `manage.py invalidate_page_cache`): it bumps "site", on every page and value.

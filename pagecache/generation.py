@@ -34,7 +34,9 @@ UNKEYED = "unkeyed"
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
-NEXT_SCHEDULED_KEY = "page-cache:next-scheduled"
+# (generation, next scheduled time, when computed): a new name for the new shape, so that a
+# server of the previous release and one of this release never read each other's.
+NEXT_SCHEDULED_KEY = "page-cache:next-scheduled-since"
 VERSION_KEY_PREFIX = "page-cache:version"
 # Only one server bumps the keys of a scheduled change whose time has come.
 SCHEDULED_DONE_PREFIX = "page-cache:scheduled-done"
@@ -49,9 +51,9 @@ def set_next_scheduled_change(find):
     _next_scheduled_change = find
 
 
-# [(POSIX time, keys)] of the scheduled changes within a horizon (seconds), from the content
-# app (pagecache.signals.watch): which keys to bump when a scheduled time comes; and the
-# keys whose change changes that list (None: any change).
+# [(POSIX time, keys)] of the scheduled changes within a horizon (seconds) after a time (now
+# by default), from the content app (pagecache.signals.watch): which keys to bump when a
+# scheduled time comes; and the keys whose change changes that list (None: any change).
 _scheduled_changes = None
 _scheduled_changes_keys = None
 
@@ -66,9 +68,12 @@ def scheduled_changes_keys():
     return _scheduled_changes_keys
 
 
-def scheduled_changes(horizon):
-    """[(POSIX time, keys)] within `horizon` seconds, or None when no content app says."""
-    return _scheduled_changes(horizon) if _scheduled_changes is not None else None
+def scheduled_changes(horizon, at=None):
+    """[(POSIX time, keys)] within `horizon` seconds after `at` (a datetime; default now),
+    or None when no content app says."""
+    if _scheduled_changes is None:
+        return None
+    return _scheduled_changes(horizon) if at is None else _scheduled_changes(horizon, at=at)
 
 
 def knows_scheduled_changes():
@@ -224,7 +229,7 @@ def next_scheduled_timestamp():
 def content_state(values=None):
     """(generation, next scheduled publication) in one cache round trip (or from `values`,
     a get_many() result that fetched both keys). When the next scheduled time has passed,
-    or was computed for an older generation, bump/recompute."""
+    bump what it changes; when it was computed for an older generation, recompute it."""
     if values is None:
         if is_local_cache():
             _check_stamp()
@@ -233,42 +238,43 @@ def content_state(values=None):
     if generation is None:
         generation = current_generation()
     scheduled = values.get(NEXT_SCHEDULED_KEY)
-    now = timezone.now().timestamp()
-    if scheduled is not None and len(scheduled) == 3 and scheduled[0] == generation:
-        next_publication, due_keys = scheduled[1], scheduled[2]
-        if next_publication is None or next_publication > now:
+    now = timezone.now()
+    if scheduled is not None and len(scheduled) == 3:
+        computed_for, next_publication, computed_at = scheduled
+        if next_publication is not None and next_publication <= now.timestamp():
+            # A scheduled article has just become public (or an article expired): the pages
+            # showing what it enters or leaves, whatever changed since the time was computed
+            # (a later save must not make it forgotten). Once, by the first server to see it;
+            # the keys are looked up only then, not on every new generation.
+            if cache.add(
+                f"{SCHEDULED_DONE_PREFIX}:{next_publication}", 1, timeout=settings.PAGE_CACHE_SECONDS
+            ):
+                bump_keys(_keys_due(computed_at, now))
+            generation = current_generation()
+        elif computed_for == generation:
             return generation, next_publication
-        # A scheduled article has just become public (or an article expired): the pages
-        # showing what it enters or leaves. Once, by the first server to see it.
-        if cache.add(f"{SCHEDULED_DONE_PREFIX}:{next_publication}", 1, timeout=settings.PAGE_CACHE_SECONDS):
-            bump_keys(due_keys)
-        generation = current_generation()
     # Stored with the generation it was computed for: a save committed meanwhile bumps
     # the generation, which makes every server compute it again (no stale "nothing
     # scheduled" left behind by a race).
     next_publication = next_scheduled_timestamp()
-    due_keys = _keys_due_at(next_publication)
     cache.set(
         NEXT_SCHEDULED_KEY,
-        (generation, next_publication, due_keys),
+        (generation, next_publication, now),
         timeout=settings.PAGE_CACHE_SECONDS,
     )
     return generation, next_publication
 
 
-def _keys_due_at(when):
-    """The keys to bump when the scheduled change at `when` (POSIX seconds) comes: those of
-    every change due by then, as the content app says, plus UNKEYED; everything (SITE_KEY)
-    when it cannot say."""
-    if when is None:
-        return ()
-    changes = scheduled_changes(max(1, when - timezone.now().timestamp() + 1))
+def _keys_due(since, now):
+    """The keys to bump for the scheduled changes that came in (`since`, `now`] (datetimes):
+    those of each, as the content app says, plus UNKEYED; everything (SITE_KEY) when it
+    cannot say."""
+    changes = scheduled_changes(max(0.0, (now - since).total_seconds()) + 0.001, at=since)
     if changes is None:
         return (SITE_KEY,)
     keys = {UNKEYED}
-    for due, change_keys in changes:
-        if due <= when + 0.001:
-            keys.update(change_keys)
+    for _due, change_keys in changes:
+        keys.update(change_keys)
     return tuple(sorted(keys))
 
 

@@ -95,9 +95,10 @@ def watch(
     {through-model: change(instance, action, reverse, model, pk_set)} for m2m_changed
     (taggit's add()/remove()/clear() send it with the through-model as sender).
     `next_scheduled_change()`: when the next scheduled content becomes public (a datetime
-    or None): the app's page cache keeps nothing beyond it. `scheduled_changes(horizon)`:
-    [(POSIX time, keys)] becoming public within `horizon` seconds: the edge keeps no page
-    carrying one of those keys beyond its time (surrogate.shared_max_age).
+    or None): the app's page cache keeps nothing beyond it. `scheduled_changes(horizon, at=None)`:
+    [(POSIX time, keys)] becoming public (or leaving) within `horizon` seconds after `at`
+    (default now): the edge keeps no page carrying one of those keys beyond its time
+    (surrogate.shared_max_age), and when the time comes those keys are bumped.
     `scheduled_changes_keys`: the keys bumped by every change to that list (None: any
     visible change recomputes it)."""
     for model, change in models.items():

@@ -188,3 +188,30 @@ def test_an_expiry_within_the_horizon_is_a_scheduled_change(make_article):
     changes = scheduled_changes(horizon=600)
     assert [when for when, _keys in changes] == [expires.timestamp()]
     assert f"a{article.pk}" in changes[0][1] and "latest" in changes[0][1]
+
+
+@pytest.mark.django_db
+def test_scheduled_changes_name_each_articles_placement_in_a_fixed_number_of_queries(
+    make_article, django_assert_max_num_queries
+):
+    """A page's first request after a change reads the scheduled changes: their keys are
+    what placement_keys() says of each article, in a few queries however many there are."""
+    from articles.surrogates import placement_keys, scheduled_changes
+
+    soon = timezone.now() + timedelta(minutes=5)
+    make_article(topics=["robotics"], published_at=timezone.now() - timedelta(hours=1))
+    articles = [
+        make_article(topics=["robotics", f"topic {n}"], published_at=soon + timedelta(seconds=n))
+        for n in range(3)
+    ]
+    author = Author.objects.create(name="Ada", slug="ada")
+    articles.append(
+        make_article(topics=["robotics"], organisations=["HKU"], authors=[author], expires_at=soon)
+    )
+    with django_assert_max_num_queries(5):
+        changes = scheduled_changes(horizon=600)
+    expected = sorted(
+        ((a.expires_at or a.published_at).timestamp(), sorted(placement_keys(a))) for a in articles
+    )
+    assert sorted(changes) == expected
+    assert all(any(key.startswith("a") and key.endswith(":page") for key in keys) for _when, keys in changes)

@@ -38,6 +38,44 @@ class TestInvalidation:
             assert state == "MISS" and "Embargoed story" in response.content.decode()
             assert get(client, url)[1] == "HIT"
 
+    def test_a_save_after_the_schedule_was_read_does_not_make_it_forgotten(
+        self, page_cache, client, make_article, commit
+    ):
+        """The schedule is kept per generation; a save after its time came and before the
+        next request starts a new one: the scheduled article still appears."""
+        from articles.models import Topic
+
+        when = timezone.now() + timedelta(hours=1)
+        with commit():
+            make_article(title="Embargoed story", published_at=when)
+        make_article(title="Another story")
+        unshown = Topic.objects.create(name="Unshown topic", slug="unshown-topic")
+        url = reverse("reader:article_list")
+        get(client, url)
+        assert get(client, url)[1] == "HIT"
+        with mock.patch("django.utils.timezone.now", return_value=when + timedelta(seconds=1)):
+            with commit():
+                unshown.name = "Unshown topic, renamed"
+                unshown.save()  # a new generation, though on no page of the listing...
+            response, _state = get(client, url)
+            # ...and the embargo ended before it.
+            assert "Embargoed story" in response.content.decode()
+
+    def test_a_new_generation_reads_the_next_scheduled_time_only(
+        self, page_cache, client, make_article, commit, django_assert_max_num_queries
+    ):
+        """Which pages a scheduled change refreshes is looked up when its time comes, not on
+        every page's first request after every change."""
+        with commit():
+            make_article(title="Embargoed story", published_at=timezone.now() + timedelta(hours=1))
+        url = make_article().get_absolute_url()
+        get(client, url)
+        from pagecache.generation import content_state
+
+        invalidate_page_cache()
+        with django_assert_max_num_queries(2):
+            content_state()
+
 
 @pytest.mark.django_db
 def test_a_command_reaches_a_running_server_on_the_local_memory_cache(

@@ -232,10 +232,10 @@ def test_the_edges_schedule_is_looked_up_again_only_when_it_can_change(
     looked_up = []
     find = generation._scheduled_changes
 
-    def counting(horizon):
+    def counting(horizon, **kwargs):
         if horizon == settings.PAGE_CACHE_EDGE_SECONDS:
             looked_up.append(horizon)
-        return find(horizon)
+        return find(horizon, **kwargs)
 
     monkeypatch.setattr(generation, "_scheduled_changes", counting)
     get(client, reverse("reader:article_list"))
