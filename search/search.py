@@ -17,7 +17,14 @@ from articles.models import Article, ArticleOrganisation, ArticleTopic, Author, 
 from core.languages import localized
 from core.text import fold_chinese, unicode_slugify
 
-from .backends import full_text_query, match_postgresql, match_sqlite, postgresql_aliases
+from .backends import (
+    full_text_query,
+    ids_q,
+    match_postgresql,
+    match_sqlite,
+    postgresql_aliases,
+    postgresql_narrowest_group,
+)
 from .query import CJK_CHARACTERS, MAX_VALUE_LENGTH, clean_query, clean_text, contains_cjk, parse_terms
 from .spelling import nearest_name
 
@@ -301,12 +308,16 @@ class ArticleSearch:
         if not self.terms:
             return self._one_per_story(queryset), None
         if self._vendor == "postgresql":
-            queryset, rank = match_postgresql(queryset, self.terms, self._full_text_query, Article.objects.db)
+            # With Chinese, every term is matched on its own: no full-text query to build.
+            full_text = "" if self._has_cjk else self._full_text_query
+            queryset, rank = match_postgresql(queryset, self.terms, full_text, Article.objects.db)
         else:
             queryset, rank = match_sqlite(queryset, self.terms)
         if rank is None:  # only words PostgreSQL ignores ("the"): nothing to rank
             return self._one_per_story(queryset), None
-        candidates = Article.objects.published().filter(pk__in=self._candidate_ids(queryset))
+        candidates = Article.objects.published().filter(
+            ids_q(self._candidate_ids(queryset), Article.objects.db)
+        )
         if self._vendor == "postgresql":
             candidates = postgresql_aliases(candidates)
         return self._one_per_story(candidates), rank
@@ -317,29 +328,44 @@ class ArticleSearch:
         matched the whole archive again (seconds at 100,000 articles).
 
         PostgreSQL finds them one of two ways, by the planner's estimate of the matches
-        (one EXPLAIN, a millisecond): a word most articles hold ("privacy") walks the
+        (an EXPLAIN, a millisecond): a word most articles hold ("privacy") walks the
         publication order and stops at MAX_RANKED matches; a rarer one ("fintech
         regulation") takes every match from the GIN index, then sorts those. The walk reads
         each article's stored document to test it, so for a rare word it would read tens of
-        thousands (bench/RESULTS.md, "Search"). Chinese words always walk: the planner
-        cannot estimate the words table's matches, and Chinese names are common words here."""
+        thousands (bench/RESULTS.md, "Search"). With Chinese, the words table's matches are
+        a subquery the planner estimates blindly: the estimate is the narrowest group's, on
+        its own indexes (backends.postgresql_narrowest_group), and a rare one's ids, taken
+        from those indexes, are the articles the whole query is tested on."""
         if self._candidates is None:
             newest = matching.order_by("-published_at", "-id").values_list("pk", flat=True)
-            if (
-                self._vendor == "postgresql"
-                # The words table's matches are a subquery the planner cannot estimate.
-                and not any(term.cjk for group in self.terms for term in group)
-                and estimated_rows(matching) < DENSE_MATCHES
-            ):
-                ids = list(matching.order_by().values_list("pk", flat=True))
+            sparse = self._sparse_matches(matching) if self._vendor == "postgresql" else None
+            if sparse is not None and self._has_cjk:
+                # Narrowed to an array of ids, which the planner counts: no walk.
+                newest = sparse.order_by("-published_at", "-id").values_list("pk", flat=True)
+            elif sparse is not None:
+                ids = list(sparse.order_by().values_list("pk", flat=True))
                 newest = (
                     Article.objects.published()
-                    .filter(pk__in=ids)
+                    .filter(ids_q(ids, Article.objects.db))
                     .order_by("-published_at", "-id")
                     .values_list("pk", flat=True)
                 )
             self._candidates = list(newest[:MAX_RANKED])
         return self._candidates
+
+    def _sparse_matches(self, matching):
+        """PostgreSQL: the matching queryset narrowed to what the indexes find, when the
+        planner estimates fewer than DENSE_MATCHES matches; None when they are dense."""
+        if not self._has_cjk:
+            return matching if estimated_rows(matching) < DENSE_MATCHES else None
+        narrowest = postgresql_narrowest_group(self.terms, Article.objects.db)
+        if narrowest is None or narrowest[0] >= DENSE_MATCHES:
+            return None
+        sql, params = narrowest[1]
+        with connections[Article.objects.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            seeds = {row[0] for row in cursor.fetchall()}
+        return matching.filter(ids_q(seeds, Article.objects.db))
 
     def _one_per_story(self, queryset):
         # After every criterion: a story is listed in the other language when only that
@@ -352,6 +378,10 @@ class ArticleSearch:
     def ranked_limit(self):
         """The most results this search can have, or None when it has no limit."""
         return MAX_RANKED if self._matching()[1] is not None else None
+
+    @cached_property
+    def _has_cjk(self):
+        return any(term.cjk for group in self.terms for term in group)
 
     @cached_property
     def _full_text_query(self):
