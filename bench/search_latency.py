@@ -104,7 +104,10 @@ def main():
     parser.add_argument("--queries", action="store_true", help="with each of their queries")
     args = parser.parse_args()
     client = Client()
-    timed(client, "/search/", {"q": "warm up"})  # the process's first request: imports, dictionary
+    # The process's first requests: imports, and the segmenter's dictionary, which only a
+    # query with Chinese loads (once per process, not per search).
+    for q in ("warm up", "暖身"):
+        timed(client, "/search/", {"q": q})
     print("load average before:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     searches = []
     for q, language in [*((w, "en") for w in WORDS), *((query.q, query.language) for query in QUERIES)]:

@@ -100,9 +100,9 @@ class IdIsAny(Expression):
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, ids):
+    def __init__(self, ids, field="pk"):
         super().__init__()
-        self.column = F("pk")
+        self.column = F(field)
         self.array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
     def get_source_expressions(self):
@@ -116,14 +116,14 @@ class IdIsAny(Expression):
         return f"{sql} = ANY(%s::bigint[])", [*params, self.array]
 
 
-def ids_q(ids, using="default"):
-    """Articles whose id is one of `ids` (a list: the ranked matches, up to thousands). On
-    PostgreSQL one array parameter: as `IN (%s, %s, ...)` each query of a search carried a
-    placeholder per id, and building, quoting and parsing those queries cost more than
-    running them."""
+def ids_q(ids, using="default", field="pk"):
+    """Rows whose `field` (default: the article's id) is one of `ids` (a list: the ranked
+    matches, up to thousands). On PostgreSQL one array parameter: as `IN (%s, %s, ...)`
+    each query of a search carried a placeholder per id, and building, quoting and parsing
+    those queries cost more than running them."""
     if connections[using].vendor == "postgresql":
-        return Q(IdIsAny(ids))
-    return Q(pk__in=ids)
+        return Q(IdIsAny(ids, field))
+    return Q(**{f"{field}__in": ids})
 
 
 def split_term(text):
