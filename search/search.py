@@ -385,6 +385,12 @@ class ArticleSearch:
             return queryset
         return queryset.for_language(self.language)
 
+    def ranked_count(self):
+        """How many results a search with words has (its ranked matches, counted when they
+        were found), or None for a search without words (count its results)."""
+        self._matching()
+        return len(self._ids) if self._ids is not None else None
+
     @property
     def ranked_limit(self):
         """The most results this search can have, or None when it has no limit."""

@@ -41,6 +41,10 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
         params = urlencode(self.search.params())
         return f"search:{hashlib.sha256(params.encode()).hexdigest()}:{get_language()}"
 
+    def maintained_count(self):
+        # A search with words counted its matches when it found them: no COUNT(*).
+        return self.search.ranked_count()
+
     def paginate_queryset(self, queryset, page_size):
         # A search link with a stale or mangled page number (page=abc, page=99999) shows the
         # nearest page instead of a 404: readers reach these from old links and bookmarks.
