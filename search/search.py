@@ -285,7 +285,13 @@ class ArticleSearch:
         if page is not None and page != 1:
             pairs.append(("page", page))
         query = urlencode(pairs)
-        return reverse("search:search") + (f"?{query}" if query else "")
+        return self._page_url + (f"?{query}" if query else "")
+
+    @cached_property
+    def _page_url(self):
+        # Once per search: a page links the same search with each facet and filter added or
+        # removed, dozens of URLs.
+        return reverse("search:search")
 
     # --- results ---------------------------------------------------------------------------
 
