@@ -3,6 +3,7 @@ results, their facets and the URLs that add or remove a filter. The semantics ar
 package docstring."""
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -38,6 +39,33 @@ MAX_RANKED = 1000
 DENSE_MATCHES = 10_000
 # "Did you mean" looks at most this many words of a query.
 MAX_SPELLING_WORDS = 5
+
+
+# Best match first: the rank (backends), then the newest.
+RANKED_ORDER = ("-rank", "-published_at", "-id")
+
+
+class RankedResults(Sequence):
+    """A search's results as a listing pages through them: `ids` best first, and each page's
+    rows from `queryset` (the results, prefetching what a listing shows) by id."""
+
+    def __init__(self, ids, queryset):
+        self.ids, self.queryset = ids, queryset
+
+    def __len__(self):
+        return len(self.ids)
+
+    def count(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = self.ids[index]
+        if not ids:
+            return []
+        rows = {row.pk: row for row in self.queryset.filter(ids_q(ids, self.queryset.db))}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def estimated_rows(queryset):
@@ -323,20 +351,26 @@ class ArticleSearch:
             queryset, rank = match_sqlite(queryset, self.terms)
         if rank is None:  # only words PostgreSQL ignores ("the"): nothing to rank
             return self._one_per_story(queryset), None
-        matches = Article.objects.published().filter(ids_q(self._match_ids(queryset), Article.objects.db))
+        matches = Article.objects.published().filter(
+            ids_q(self._match_ids(queryset, rank), Article.objects.db)
+        )
         if self._vendor == "postgresql":
             matches = postgresql_aliases(matches)
         return matches, rank
 
-    def _match_ids(self, matching):
+    def _match_ids(self, matching, rank):
         """The ranked matches' ids, each story once (for_language over the newest
-        MAX_RANKED matches, _candidate_ids): one query, after which the results, their
-        count and the facets read plain ids, not the language rule's subquery again each."""
+        MAX_RANKED matches, _candidate_ids), best first: one query, after which the
+        results, their count and the facets read plain ids, not the language rule's
+        subquery again each, and a page of results is its rows by id (RankedResults)."""
         if self._ids is None:
             candidates = Article.objects.published().filter(
                 ids_q(self._candidate_ids(matching), Article.objects.db)
             )
-            self._ids = list(self._one_per_story(candidates).values_list("pk", flat=True))
+            if self._vendor == "postgresql":
+                candidates = postgresql_aliases(candidates)
+            ranked = self._one_per_story(candidates).annotate(rank=rank).order_by(*RANKED_ORDER)
+            self._ids = list(ranked.values_list("pk", flat=True))
         return self._ids
 
     def _candidate_ids(self, matching):
@@ -416,10 +450,19 @@ class ArticleSearch:
         for a listing page."""
         queryset, rank = self._matching()
         if rank is not None:
-            queryset = queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+            queryset = queryset.annotate(rank=rank).order_by(*RANKED_ORDER)
         else:
             queryset = queryset.order_by("-published_at", "-id")
         return queryset.for_listing()
+
+    def listing(self):
+        """The results for a listing page: results(), or for a search with words its
+        ranked ids (already in order, counted) with each page's rows read by id
+        (RankedResults), where results() would rank every match again for each page."""
+        queryset = self.results()
+        if self._ids is None:
+            return queryset
+        return RankedResults(self._ids, queryset.order_by())
 
     # --- facets ----------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
 
     def get_queryset(self):
         self.search = ArticleSearch.from_query_dict(self.request.GET, language=get_language())
-        return self.search.results()
+        return self.search.listing()
 
     def count_key(self):
         # The search as its canonical parameters (cleaned, deduplicated), hashed: the count
