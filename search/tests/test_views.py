@@ -1,5 +1,7 @@
 """search/views.py: the search page, its pagination, its query count and what bad input gets."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,7 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.models import Section
+from articles.models import Article, Section
 from search.backends import indexed_by_full_text
 from search.query import clean_query
 from search.views import SearchView
@@ -204,3 +206,18 @@ def test_search_count_and_facets_once_per_generation(fragment_cache, client, mak
     response = client.get(url, {"q": "fintech"})
     assert response.context["paginator"].count == 2
     assert response.context["facets"][0].items[0].num_articles == 2
+
+
+@pytest.mark.django_db
+def test_a_search_with_words_pages_through_its_ranked_results(client, make_article, monkeypatch):
+    # The ranked ids are read once; each page is its rows by id, in rank order.
+    monkeypatch.setattr(SearchView, "paginate_by", 2)
+    now = timezone.now()
+    make_article(title="Privacy", published_at=now - timedelta(days=5))
+    for n in range(3):
+        make_article(title=f"Story {n}", body="A word on privacy.", published_at=now - timedelta(days=n))
+    make_article(title="Draft privacy", status=Article.Status.DRAFT)
+    first, second = search(client, q="privacy"), search(client, q="privacy", page="2")
+    assert titles(first) == ["Privacy", "Story 0"]
+    assert titles(second) == ["Story 1", "Story 2"]
+    assert first.context["paginator"].count == second.context["paginator"].count == 4
