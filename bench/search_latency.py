@@ -4,16 +4,22 @@ through the whole view (Django's test client), page and fragment caches off, so 
 request is a cold search: no cached page, count or facets. Read only.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hkai_bench_NAME DJANGO_SECRET_KEY=... \
-        DJANGO_DEBUG=0 DJANGO_STATIC_ROOT=/tmp/static .venv/bin/python bench/search_latency.py
+        DJANGO_DEBUG=0 DJANGO_STATIC_ROOT=/tmp/static .venv/bin/python bench/search_latency.py \
+        [--slowest N] [--queries]
 
-(collectstatic into DJANGO_STATIC_ROOT first.) Prints p50, p95 and max, with the load
-average, as bench/RESULTS.md reports them.
+(collectstatic into DJANGO_STATIC_ROOT first.) Prints p50, p95 and max of the wall-clock
+time, with the load average, as bench/RESULTS.md reports them, and beside them the same of
+the Django process's CPU time and of the database's time (each query's round trip), which a
+busy machine moves less. `--slowest N` lists the N slowest requests with their query count
+and database time; `--queries` adds each of their queries with its time.
 """
 
+import argparse
 import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,6 +33,7 @@ import django
 
 django.setup()
 
+from django.db import connection
 from django.test import Client, override_settings
 
 from search.tests.relevance import QUERIES
@@ -35,33 +42,81 @@ WORDS = ["privacy", "AI", "fintech regulation", "smart city", "quantum", "香港
 PREFIXES = ["f", "fin", "cyber", "香", "数码", "數碼港", "smart", "hong kong", "ai", "私"]
 
 
+@dataclass
+class Timing:
+    label: str
+    wall: float
+    cpu: float
+    queries: list = field(default_factory=list)  # (ms, sql)
+
+    @property
+    def sql(self):
+        return sum(ms for ms, _sql in self.queries)
+
+
+class QueryTimer:
+    """Each query's round trip, through the connection's execute wrapper."""
+
+    def __init__(self):
+        self.queries = []
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append(((time.perf_counter() - start) * 1000, sql))
+
+
 def timed(client, path, params):
-    start = time.perf_counter()
-    response = client.get(path, params, HTTP_HOST="127.0.0.1", secure=True)
+    timer = QueryTimer()
+    start, cpu = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(timer):
+        response = client.get(path, params, HTTP_HOST="127.0.0.1", secure=True)
+    wall, cpu = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
     assert response.status_code == 200, (path, params, response.status_code)
-    return (time.perf_counter() - start) * 1000
+    return Timing(f"{path}?q={params['q']}", wall, cpu, timer.queries)
 
 
-def report(name, times):
-    times = sorted(times)
-    p95 = times[max(0, round(0.95 * len(times)) - 1)]
-    print(
-        f"{name}: n={len(times)} p50 {statistics.median(times):.0f} ms, p95 {p95:.0f} ms, max {times[-1]:.0f} ms"
-    )
+def percentiles(values):
+    values = sorted(values)
+    p95 = values[max(0, round(0.95 * len(values)) - 1)]
+    return f"p50 {statistics.median(values):.0f} ms, p95 {p95:.0f} ms, max {values[-1]:.0f} ms"
+
+
+def report(name, timings, slowest=0, queries=False):
+    print(f"{name}: n={len(timings)} {percentiles([t.wall for t in timings])}")
+    print(f"    process CPU {percentiles([t.cpu for t in timings])}")
+    print(f"    database {percentiles([t.sql for t in timings])}")
+    for timing in sorted(timings, key=lambda t: t.wall, reverse=True)[:slowest]:
+        print(
+            f"    {timing.wall:6.0f} ms (CPU {timing.cpu:.0f}, {len(timing.queries)} queries"
+            f" {timing.sql:.0f} ms) {timing.label}"
+        )
+        if queries:
+            for ms, sql in sorted(timing.queries, reverse=True):
+                print(f"        {ms:6.1f} ms {sql[:160]}")
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--slowest", type=int, default=0, help="list the N slowest requests")
+    parser.add_argument("--queries", action="store_true", help="with each of their queries")
+    args = parser.parse_args()
     client = Client()
-    timed(client, "/search/", {"q": "warm up"})  # the process's first request: imports, dictionary
+    # The process's first requests: imports, and the segmenter's dictionary, which only a
+    # query with Chinese loads (once per process, not per search).
+    for q in ("warm up", "暖身"):
+        timed(client, "/search/", {"q": q})
     print("load average before:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     searches = []
     for q, language in [*((w, "en") for w in WORDS), *((query.q, query.language) for query in QUERIES)]:
         prefix = "/zh-hant" if language == "zh-hant" else ""
         searches.append(timed(client, f"{prefix}/search/", {"q": q}))
-    report("search (cold: no page, count or facet cache)", searches)
+    report("search (cold: no page, count or facet cache)", searches, args.slowest, args.queries)
     with override_settings(FRAGMENT_CACHE_ENABLED=True):
         suggestions = [timed(client, "/search/suggest/", {"q": p}) for p in PREFIXES for _ in range(3)]
-    report("suggest (names cached per generation, as in production)", suggestions)
+    report("suggest (names cached per generation, as in production)", suggestions, args.slowest, args.queries)
     print("load average after:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 

@@ -69,6 +69,13 @@ def reading_minutes(text):
 # never its phrase tables, so the folded text has the length of the original, character for
 # character (search/highlight.py marks the original text where the folded one matched).
 _FOLDING = None
+# The code points the table may change: CJK Unified Ideographs, Extension A, Compatibility.
+_FOLDED_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+# Runs of them: only these are translated, as str.translate with a dict costs a lookup for
+# every character of a text, and most of an article is not Chinese.
+_FOLDED_RUN = re.compile(
+    "[" + "".join(f"{chr(start)}-{chr(end - 1)}" for start, end in _FOLDED_RANGES) + "]+"
+)
 
 
 def _folding_table():
@@ -78,7 +85,7 @@ def _folding_table():
 
         converter = opencc.OpenCC("t2s.json")
         table = {}
-        for start, end in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)):
+        for start, end in _FOLDED_RANGES:
             for code in range(start, end):
                 folded = converter.convert(chr(code))
                 if len(folded) == 1 and folded != chr(code):
@@ -92,4 +99,7 @@ def fold_chinese(text):
     width unified (NFKC: "ＡＩ" -> "AI"): the one form in which search indexes and queries
     are compared, and tag names matched. Case is left alone (compare with casefold() or
     iexact where it matters), so the result has the length of NFKC(text)."""
-    return unicodedata.normalize("NFKC", text or "").translate(_folding_table())
+    table = _folding_table()
+    return _FOLDED_RUN.sub(
+        lambda run: run.group().translate(table), unicodedata.normalize("NFKC", text or "")
+    )

@@ -3,11 +3,13 @@ search on the stored document, substring matching on SQLite. Terms with CJK: by 
 Chinese words index (index.py; folded and segmented, words.py) on both, their non-CJK parts
 ("香港AI": "AI") by substring. See the package docstring."""
 
+import json
 import re
+from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import Case, Expression, F, FloatField, Q, TextField, Value, When
+from django.db.models import BooleanField, Case, Expression, F, FloatField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Upper
 
@@ -91,6 +93,39 @@ class WordsRank(Expression):
         return f"(CASE {' '.join(cases)} ELSE 0.0 END)", params
 
 
+class IdIsAny(Expression):
+    """PostgreSQL: `id = ANY(%s)`, the ids as one array literal ("{12,7,30}"), written once:
+    psycopg's client-side quoting of a list of ints costs per element, in Python."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, ids, field="pk"):
+        super().__init__()
+        self.column = F(field)
+        self.array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.column)
+        return f"{sql} = ANY(%s::bigint[])", [*params, self.array]
+
+
+def ids_q(ids, using="default", field="pk"):
+    """Rows whose `field` (default: the article's id) is one of `ids` (a list: the ranked
+    matches, up to thousands). On PostgreSQL one array parameter: as `IN (%s, %s, ...)`
+    each query of a search carried a placeholder per id, and building, quoting and parsing
+    those queries cost more than running them."""
+    if connections[using].vendor == "postgresql":
+        return Q(IdIsAny(ids, field))
+    return Q(**{f"{field}__in": ids})
+
+
 def split_term(text):
     """A CJK term as (its Chinese words, its other parts): "香港AI" -> (["香港"], ["AI"])."""
     words = segmenter.query_words(text)
@@ -133,8 +168,11 @@ def full_text_query(terms, using):
         return text if cursor.fetchone()[0] else ""
 
 
+@lru_cache(maxsize=4096)
 def indexed_by_full_text(text, using):
-    """Whether PostgreSQL's full-text search indexes a word of `text` ("AI" yes, "the" no)."""
+    """Whether PostgreSQL's full-text search indexes a word of `text` ("AI" yes, "the" no).
+    Kept per process: it depends on the text search configuration's stopwords only, and a
+    search asks it once to match a term and once to estimate it."""
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT numnode(plainto_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, text])
         return bool(cursor.fetchone()[0])
@@ -195,6 +233,72 @@ def sqlite_term(text):
         condition &= substring_q(other)
         rank = rank + substring_rank(other)
     return condition, rank
+
+
+def _estimate(sql, params, using):
+    """The planner's estimate of the rows `sql` gives (one EXPLAIN, no execution)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+def postgresql_term_index_sql(term, using):
+    """(sql, params) of the ids one term of a query with Chinese matches by an index, a
+    superset of its matches (match_postgresql tests the rest): the words table's for its
+    Chinese words and the Latin words written against them, the stored document's (and
+    the words table's, for a Latin word) for a term without Chinese. None: no index bounds
+    it (a substring, or a word full-text search ignores, which matches everything)."""
+    if term.cjk:
+        words, others = split_term(term.text)
+        latin = [other.lower() for other in others if _LATIN_WORD.fullmatch(other)]
+        if not words and not latin:
+            return None
+        tsquery = " & ".join(f"'{word}'" for word in [*words, *latin])
+        return f"SELECT article_id FROM {FTS_TABLE} WHERE words @@ to_tsquery('{WORDS_CONFIG}', %s)", [
+            tsquery
+        ]
+    if not indexed_by_full_text(term.text, using):
+        return None
+    sql = "SELECT id FROM articles_article WHERE search_document @@ plainto_tsquery(%s::regconfig, %s)"
+    params = [SEARCH_CONFIG, term.text]
+    if _LATIN_WORD.fullmatch(term.text):
+        sql += (
+            f" UNION ALL SELECT article_id FROM {FTS_TABLE} WHERE words @@ to_tsquery('{WORDS_CONFIG}', %s)"
+        )
+        params.append(f"'{term.text.lower()}'")
+    return sql, params
+
+
+def _estimate(sql, params, using):
+    """The planner's estimate of the rows `sql` gives (one EXPLAIN, no execution)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+def postgresql_narrowest_group(groups, using="default"):
+    """(estimated matches, (sql, params) of their ids) of the group of a query with
+    Chinese that its indexes bound the most narrowly, by the planner's estimate of each
+    index on its own (postgresql_term_index_sql): as subqueries of the article query the
+    words table's matches are estimated blindly. Every group must match, so its ids hold
+    every match of the query. None when no group is bounded."""
+    best = None
+    for group in groups:
+        if group[0].negated:
+            continue  # an exclusion only narrows
+        parts = [postgresql_term_index_sql(term, using) for term in group]
+        if any(part is None for part in parts):
+            continue
+        sql = " UNION ALL ".join(part_sql for part_sql, _params in parts)
+        params = [param for _sql, part_params in parts for param in part_params]
+        estimate = _estimate(sql, params, using)
+        if best is None or estimate < best[0]:
+            best = (estimate, (sql, params))
+    return best
 
 
 def postgresql_aliases(queryset):

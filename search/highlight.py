@@ -54,8 +54,9 @@ def _folded(text):
     return "".join(chars), positions
 
 
-def _spans(text, strings):
-    """Non-overlapping (start, end) spans of `text` where `strings` occur."""
+def _spans(text, strings, first=False):
+    """Non-overlapping (start, end) spans of `text` where `strings` occur (only the first
+    with `first`)."""
     if not strings or not text:
         return []
     folded, positions = _folded(text)
@@ -70,6 +71,8 @@ def _spans(text, strings):
         start, end = positions[match.start()], positions[match.end() - 1] + 1
         if not spans or start >= spans[-1][1]:
             spans.append((start, end))
+            if first:
+                break
     return spans
 
 
@@ -95,7 +98,7 @@ def snippet(text, strings, length=SNIPPET_LENGTH):
     """A window of `text` (HTML or Markdown, as plain text) around its first match, marked;
     "" when nothing in it matched."""
     plain = plain_text(text)
-    spans = _spans(plain, strings)
+    spans = _spans(plain, strings, first=True)
     if not spans:
         return ""
     start = max(0, spans[0][0] - length // 3)

@@ -3,6 +3,7 @@ results, their facets and the URLs that add or remove a filter. The semantics ar
 package docstring."""
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,7 +18,14 @@ from articles.models import Article, ArticleOrganisation, ArticleTopic, Author, 
 from core.languages import localized
 from core.text import fold_chinese, unicode_slugify
 
-from .backends import full_text_query, match_postgresql, match_sqlite, postgresql_aliases
+from .backends import (
+    full_text_query,
+    ids_q,
+    match_postgresql,
+    match_sqlite,
+    postgresql_aliases,
+    postgresql_narrowest_group,
+)
 from .query import CJK_CHARACTERS, MAX_VALUE_LENGTH, clean_query, clean_text, contains_cjk, parse_terms
 from .spelling import nearest_name
 
@@ -31,6 +39,33 @@ MAX_RANKED = 1000
 DENSE_MATCHES = 10_000
 # "Did you mean" looks at most this many words of a query.
 MAX_SPELLING_WORDS = 5
+
+
+# Best match first: the rank (backends), then the newest.
+RANKED_ORDER = ("-rank", "-published_at", "-id")
+
+
+class RankedResults(Sequence):
+    """A search's results as a listing pages through them: `ids` best first, and each page's
+    rows from `queryset` (the results, prefetching what a listing shows) by id."""
+
+    def __init__(self, ids, queryset):
+        self.ids, self.queryset = ids, queryset
+
+    def __len__(self):
+        return len(self.ids)
+
+    def count(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = self.ids[index]
+        if not ids:
+            return []
+        rows = {row.pk: row for row in self.queryset.filter(ids_q(ids, self.queryset.db))}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def estimated_rows(queryset):
@@ -118,6 +153,8 @@ class ArticleSearch:
     # The ids of the matches ranked (_candidate_ids), once found; the matching queryset.
     _candidates: list = field(default=None, repr=False, compare=False)
     _matched: tuple = field(default=None, repr=False, compare=False)
+    # The ids of the ranked matches, each story once (_match_ids); None without words.
+    _ids: list = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_query_dict(cls, query_dict, language=None):
@@ -276,7 +313,13 @@ class ArticleSearch:
         if page is not None and page != 1:
             pairs.append(("page", page))
         query = urlencode(pairs)
-        return reverse("search:search") + (f"?{query}" if query else "")
+        return self._page_url + (f"?{query}" if query else "")
+
+    @cached_property
+    def _page_url(self):
+        # Once per search: a page links the same search with each facet and filter added or
+        # removed, dozens of URLs.
+        return reverse("search:search")
 
     # --- results ---------------------------------------------------------------------------
 
@@ -301,15 +344,34 @@ class ArticleSearch:
         if not self.terms:
             return self._one_per_story(queryset), None
         if self._vendor == "postgresql":
-            queryset, rank = match_postgresql(queryset, self.terms, self._full_text_query, Article.objects.db)
+            # With Chinese, every term is matched on its own: no full-text query to build.
+            full_text = "" if self._has_cjk else self._full_text_query
+            queryset, rank = match_postgresql(queryset, self.terms, full_text, Article.objects.db)
         else:
             queryset, rank = match_sqlite(queryset, self.terms)
         if rank is None:  # only words PostgreSQL ignores ("the"): nothing to rank
             return self._one_per_story(queryset), None
-        candidates = Article.objects.published().filter(pk__in=self._candidate_ids(queryset))
+        matches = Article.objects.published().filter(
+            ids_q(self._match_ids(queryset, rank), Article.objects.db)
+        )
         if self._vendor == "postgresql":
-            candidates = postgresql_aliases(candidates)
-        return self._one_per_story(candidates), rank
+            matches = postgresql_aliases(matches)
+        return matches, rank
+
+    def _match_ids(self, matching, rank):
+        """The ranked matches' ids, each story once (for_language over the newest
+        MAX_RANKED matches, _candidate_ids), best first: one query, after which the
+        results, their count and the facets read plain ids, not the language rule's
+        subquery again each, and a page of results is its rows by id (RankedResults)."""
+        if self._ids is None:
+            candidates = Article.objects.published().filter(
+                ids_q(self._candidate_ids(matching), Article.objects.db)
+            )
+            if self._vendor == "postgresql":
+                candidates = postgresql_aliases(candidates)
+            ranked = self._one_per_story(candidates).annotate(rank=rank).order_by(*RANKED_ORDER)
+            self._ids = list(ranked.values_list("pk", flat=True))
+        return self._ids
 
     def _candidate_ids(self, matching):
         """The ids of the newest MAX_RANKED matches: found once per search, then ranked,
@@ -317,29 +379,44 @@ class ArticleSearch:
         matched the whole archive again (seconds at 100,000 articles).
 
         PostgreSQL finds them one of two ways, by the planner's estimate of the matches
-        (one EXPLAIN, a millisecond): a word most articles hold ("privacy") walks the
+        (an EXPLAIN, a millisecond): a word most articles hold ("privacy") walks the
         publication order and stops at MAX_RANKED matches; a rarer one ("fintech
         regulation") takes every match from the GIN index, then sorts those. The walk reads
         each article's stored document to test it, so for a rare word it would read tens of
-        thousands (bench/RESULTS.md, "Search"). Chinese words always walk: the planner
-        cannot estimate the words table's matches, and Chinese names are common words here."""
+        thousands (bench/RESULTS.md, "Search"). With Chinese, the words table's matches are
+        a subquery the planner estimates blindly: the estimate is the narrowest group's, on
+        its own indexes (backends.postgresql_narrowest_group), and a rare one's ids, taken
+        from those indexes, are the articles the whole query is tested on."""
         if self._candidates is None:
             newest = matching.order_by("-published_at", "-id").values_list("pk", flat=True)
-            if (
-                self._vendor == "postgresql"
-                # The words table's matches are a subquery the planner cannot estimate.
-                and not any(term.cjk for group in self.terms for term in group)
-                and estimated_rows(matching) < DENSE_MATCHES
-            ):
-                ids = list(matching.order_by().values_list("pk", flat=True))
+            sparse = self._sparse_matches(matching) if self._vendor == "postgresql" else None
+            if sparse is not None and self._has_cjk:
+                # Narrowed to an array of ids, which the planner counts: no walk.
+                newest = sparse.order_by("-published_at", "-id").values_list("pk", flat=True)
+            elif sparse is not None:
+                ids = list(sparse.order_by().values_list("pk", flat=True))
                 newest = (
                     Article.objects.published()
-                    .filter(pk__in=ids)
+                    .filter(ids_q(ids, Article.objects.db))
                     .order_by("-published_at", "-id")
                     .values_list("pk", flat=True)
                 )
             self._candidates = list(newest[:MAX_RANKED])
         return self._candidates
+
+    def _sparse_matches(self, matching):
+        """PostgreSQL: the matching queryset narrowed to what the indexes find, when the
+        planner estimates fewer than DENSE_MATCHES matches; None when they are dense."""
+        if not self._has_cjk:
+            return matching if estimated_rows(matching) < DENSE_MATCHES else None
+        narrowest = postgresql_narrowest_group(self.terms, Article.objects.db)
+        if narrowest is None or narrowest[0] >= DENSE_MATCHES:
+            return None
+        sql, params = narrowest[1]
+        with connections[Article.objects.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            seeds = {row[0] for row in cursor.fetchall()}
+        return matching.filter(ids_q(seeds, Article.objects.db))
 
     def _one_per_story(self, queryset):
         # After every criterion: a story is listed in the other language when only that
@@ -348,10 +425,20 @@ class ArticleSearch:
             return queryset
         return queryset.for_language(self.language)
 
+    def ranked_count(self):
+        """How many results a search with words has (its ranked matches, counted when they
+        were found), or None for a search without words (count its results)."""
+        self._matching()
+        return len(self._ids) if self._ids is not None else None
+
     @property
     def ranked_limit(self):
         """The most results this search can have, or None when it has no limit."""
         return MAX_RANKED if self._matching()[1] is not None else None
+
+    @cached_property
+    def _has_cjk(self):
+        return any(term.cjk for group in self.terms for term in group)
 
     @cached_property
     def _full_text_query(self):
@@ -363,10 +450,19 @@ class ArticleSearch:
         for a listing page."""
         queryset, rank = self._matching()
         if rank is not None:
-            queryset = queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+            queryset = queryset.annotate(rank=rank).order_by(*RANKED_ORDER)
         else:
             queryset = queryset.order_by("-published_at", "-id")
         return queryset.for_listing()
+
+    def listing(self):
+        """The results for a listing page: results(), or for a search with words its
+        ranked ids (already in order, counted) with each page's rows read by id
+        (RankedResults), where results() would rank every match again for each page."""
+        queryset = self.results()
+        if self._ids is None:
+            return queryset
+        return RankedResults(self._ids, queryset.order_by())
 
     # --- facets ----------------------------------------------------------------------------
 
@@ -374,7 +470,13 @@ class ArticleSearch:
         """Topics, organisations and sections among the results with their counts, most used
         first, without those already chosen: one aggregate query each."""
         matching, _ = self._matching()
-        article_ids = matching.values("pk")
+        if self._ids is not None:
+            # The ranked matches: their links by the through-table's article index, where a
+            # join with the articles had the planner read every link (200,000 for
+            # organisations).
+            links = ids_q(self._ids, Article.objects.db, field="content_object")
+        else:
+            links = Q(content_object__in=matching.values("pk"))
         active_ids = {kind.param: set() for kind in FILTER_KINDS}
         for active in self.filters:
             if active.known:
@@ -384,7 +486,7 @@ class ArticleSearch:
             # One row per (tag, article) in the through-table: counting rows never counts
             # an article twice for one tag.
             rows = (
-                kind.through.objects.filter(content_object__in=article_ids)
+                kind.through.objects.filter(links)
                 .exclude(tag__in=active_ids[kind.param])
                 .values("tag__slug", "tag__name", "tag__name_zh_hant")
                 .annotate(num_articles=Count("pk"))

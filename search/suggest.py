@@ -4,12 +4,16 @@ does, each with its published count (stories, as lists count them) and where it 
 
 Only public names: tags and authors of published articles (`in_use()`, `Author.objects.public()`,
 the one publication rule), sections with a published article. The names and counts are
-read once per content generation for every app server (`generation_cached`) and matched in
-Python, folded (core.text.fold_chinese, casefolded): a few hundred names, where a database
-index could not fold Simplified to Traditional. The endpoint (views.suggest) is cached as a
-page and rate-limited (middleware.py)."""
+read once per content generation for every app server (`generation_cached`), as a
+SuggestionIndex: their folded keys (core.text.fold_chinese, casefolded; a database index
+could not fold Simplified to Traditional) sorted, so a prefix is a bisection and a walk over
+the keys it starts, not a pass over every name (thousands at scale). Each process keeps the
+index it read while its version is current (public_index). The endpoint
+(views.suggest) is cached as a page and rate-limited (middleware.py)."""
 
 import re
+import uuid
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -54,19 +58,38 @@ class Entry:
     name: str
     name_zh_hant: str
     count: int
-    whole: tuple
-    words: tuple
-
-    def rank(self, prefix):
-        """0: a name starts with the prefix, 1: a word in it does, None: no match."""
-        if any(key.startswith(prefix) for key in self.whole):
-            return 0
-        if any(key.startswith(prefix) for key in self.words):
-            return 1
-        return None
 
 
-def _entries():
+class SuggestionIndex:
+    """The public names (Entry) and every key of theirs (match_keys), sorted: the keys a
+    prefix starts are one run of the sorted list, found by bisection."""
+
+    def __init__(self, named):
+        """`named`: (Entry, match_keys() of its names) pairs."""
+        self.entries = [entry for entry, _keys in named]
+        rows = sorted(
+            (key, rank, number)
+            for number, (_entry, keys) in enumerate(named)
+            for rank, some in enumerate(keys)  # 0: the whole names, 1: their later words
+            for key in some
+        )
+        self.keys = [key for key, _rank, _number in rows]
+        self.ranks = [(rank, number) for _key, rank, number in rows]
+
+    def find(self, prefix):
+        """{entry number: rank} of the names with a key starting with `prefix`: 0 when a
+        whole name does, 1 when only a word of one does."""
+        found = {}
+        position = bisect_left(self.keys, prefix)
+        while position < len(self.keys) and self.keys[position].startswith(prefix):
+            rank, number = self.ranks[position]
+            if found.get(number, 2) > rank:
+                found[number] = rank
+            position += 1
+        return found
+
+
+def _index():
     entries = []
     for kind, queryset in (
         ("topic", Topic.objects.in_use()),
@@ -75,24 +98,31 @@ def _entries():
             "section",
             Section.objects.annotate(num_articles=published_story_count()).filter(num_articles__gt=0),
         ),
+        ("author", Author.objects.public().annotate(num_articles=published_story_count())),
     ):
         for slug, name, name_zh_hant, count in queryset.values_list(
             "slug", "name", "name_zh_hant", "num_articles"
         ):
-            entries.append(Entry(kind, slug, name, name_zh_hant, count, *match_keys(name, name_zh_hant)))
-    authors = (
-        Author.objects.public()
-        .annotate(num_articles=published_story_count())
-        .values_list("slug", "name", "name_zh_hant", "num_articles")
-    )
-    for slug, name, name_zh_hant, count in authors:
-        entries.append(Entry("author", slug, name, name_zh_hant, count, *match_keys(name, name_zh_hant)))
-    return entries
+            entries.append((Entry(kind, slug, name, name_zh_hant, count), match_keys(name, name_zh_hant)))
+    return SuggestionIndex(entries)
 
 
-def public_entries():
-    """Every public name with its count: computed once per content generation."""
-    return generation_cached("search:suggest-entries", _entries)
+# (version, SuggestionIndex) this process last read: the index is thousands of names, and
+# unpickling them from the shared cache on every request cost more than matching them.
+_local_index = (None, None)
+
+
+def public_index():
+    """Every public name with its count, indexed: computed once per content generation for
+    every app server. Its version, a small value kept like it (same keys), says whether the
+    index this process holds is still the current one; only a new version fetches it."""
+    global _local_index
+    version = generation_cached("search:suggest-version", lambda: uuid.uuid4().hex)
+    held_version, index = _local_index
+    if held_version != version or index is None:
+        index = generation_cached(f"search:suggest-index:{version}", _index)
+        _local_index = (version, index)
+    return index
 
 
 def entry_url(entry):
@@ -112,12 +142,12 @@ def suggestions(text, language, limit=MAX_SUGGESTIONS):
     prefix = folded(text.strip())
     if not prefix:
         return []
-    found = []
-    for entry in public_entries():
-        rank = entry.rank(prefix)
-        if rank is not None:
-            found.append((rank, -entry.count, entry.name.casefold(), entry))
-    found.sort(key=lambda row: row[:3])
+    index = public_index()
+    found = sorted(
+        (rank, -index.entries[number].count, index.entries[number].name.casefold(), number)
+        for number, rank in index.find(prefix).items()
+    )
+    found = [index.entries[number] for *_key, number in found[:limit]]
     chinese = language == "zh-hant"
     return [
         {
@@ -127,5 +157,5 @@ def suggestions(text, language, limit=MAX_SUGGESTIONS):
             "count": entry.count,
             "url": entry_url(entry),
         }
-        for *_key, entry in found[:limit]
+        for entry in found
     ]

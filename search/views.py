@@ -33,13 +33,17 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
 
     def get_queryset(self):
         self.search = ArticleSearch.from_query_dict(self.request.GET, language=get_language())
-        return self.search.results()
+        return self.search.listing()
 
     def count_key(self):
         # The search as its canonical parameters (cleaned, deduplicated), hashed: the count
         # and facets of a repeated search are computed once per content generation.
         params = urlencode(self.search.params())
         return f"search:{hashlib.sha256(params.encode()).hexdigest()}:{get_language()}"
+
+    def maintained_count(self):
+        # A search with words counted its matches when it found them: no COUNT(*).
+        return self.search.ranked_count()
 
     def paginate_queryset(self, queryset, page_size):
         # A search link with a stale or mangled page number (page=abc, page=99999) shows the

@@ -51,6 +51,8 @@ def test_reading_time_is_words_and_characters_at_their_rates_rounded_up():
         ("臺灣", "台湾"),
         ("ＡＩ fintech", "AI fintech"),
         ("Cyberport 數碼港", "Cyberport 数码港"),
+        # Runs of Chinese between Latin text and punctuation are folded where they stand.
+        ("“AI”與數碼港—2026年發展", "“AI”与数码港—2026年发展"),
     ],
 )
 def test_fold_chinese_gives_one_form_for_both_scripts_and_widths(text, folded):

@@ -114,6 +114,23 @@ class TestPrefixes:
         with django_assert_max_num_queries(1):
             assert names(suggest(client, "fi")) == ["fintech"]
 
+    def test_the_names_this_process_keeps_follow_every_change(
+        self, client, tagged, make_article, fragment_cache, django_capture_on_commit_callbacks
+    ):
+        # The index is kept in the process while its version is current: a tag added, and a
+        # tag whose only article is withdrawn, show at once.
+        assert names(suggest(client, "fin")) == ["fintech"]
+        with django_capture_on_commit_callbacks(execute=True):
+            Article.objects.get(title="Fintech 0").topics.add("fintech regulation")
+        assert names(suggest(client, "fin")) == ["fintech", "fintech regulation"]
+        with django_capture_on_commit_callbacks(execute=True):
+            lone = make_article(title="Lone", topics=["finance lone"])
+        assert "finance lone" in names(suggest(client, "fin"))
+        with django_capture_on_commit_callbacks(execute=True):
+            lone.status = Article.Status.DRAFT
+            lone.save()
+        assert "finance lone" not in names(suggest(client, "fin"))
+
 
 @pytest.mark.django_db
 class TestOnlyPublic:
