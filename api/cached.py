@@ -19,6 +19,17 @@ def published_articles():
     return Article.objects.published().for_listing().select_related("translation")
 
 
+def shown_keys(article):
+    """The keys of what an article's JSON shows: those of a card of it (its title, section,
+    tags, authors) and, when it has a translation, its own page's key, which the
+    translation's publication, withdrawal or new address bumps (placement_keys): its
+    links must not outlive a withdrawn translation."""
+    keys = surrogates.shown_keys(article)
+    if article.translation_id:
+        keys.add(surrogates.article_page_key(article.pk))
+    return sorted(keys)
+
+
 def shown_articles(ids, request):
     """[(rendered JSON, surrogate keys)] of the published articles `ids`, in that order
     (an id no longer published is left out). Absolute URLs name the request's scheme and
@@ -33,7 +44,7 @@ def shown_articles(ids, request):
         return {
             names[article.pk]: (
                 renderers.render(ArticleSerializer(article, context=context).data),
-                sorted(surrogates.shown_keys(article)),
+                shown_keys(article),
             )
             for article in found
         }
