@@ -94,13 +94,16 @@ class ArticleListView(KeyedListMixin, generics.ListAPIView):
         return ()  # each article's keys come with it from shown_articles()
 
     def get_queryset(self):
-        # The page's ids and cursor fields only: the articles themselves come from the cache.
+        # The page's ids and cursor fields only, as rows rather than model instances: the
+        # articles themselves come from the cache.
         matching = ArticleFilters.from_query_dict(self.request.query_params).queryset()
-        return matching.select_related(None).prefetch_related(None).only("id", "published_at")
+        return (
+            matching.select_related(None).prefetch_related(None).values_list("id", "published_at", named=True)
+        )
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        shown = shown_articles([article.pk for article in page], request)
+        shown = shown_articles([row.id for row in page], request)
         for _json, keys in shown:
             add_keys(*keys)
         return Response(renderers.page(self.paginator.next_link(), [json for json, _keys in shown]))
