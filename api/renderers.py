@@ -19,8 +19,8 @@ def render(data):
 
 
 def page(next_link, parts):
-    """A page of a keyset list ({"next": ..., "results": [...]}, pagination.py) from its
-    items' rendered JSON."""
+    """A page of a keyset list from its items' rendered JSON: what
+    KeysetPagination.get_paginated_response() renders ({"next": ..., "results": [...]})."""
     link = render(next_link) if next_link is not None else b"null"  # render(None) is empty
     return RenderedJSON(b'{"next":%s,"results":[%s]}' % (link, b",".join(parts)))
 

@@ -106,7 +106,7 @@ class ArticleListView(KeyedListMixin, generics.ListAPIView):
         shown = shown_articles([row.id for row in page], request)
         for _json, keys in shown:
             add_keys(*keys)
-        return Response(renderers.page(self.paginator.next_link(), [json for json, _keys in shown]))
+        return self.paginator.get_rendered_response([json for json, _keys in shown])
 
 
 @extend_schema(tags=["articles"], responses={200: serializers.ArticleSerializer, **DETAIL_ERRORS})
