@@ -15,6 +15,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from . import renderers
+
 
 def page_size(request):
     raw = request.query_params.get("page_size")
@@ -91,6 +93,10 @@ class KeysetPagination(BasePagination):
 
     def get_paginated_response(self, data):
         return Response({"next": self.next_link(), "results": data})
+
+    def get_rendered_response(self, parts):
+        """The same page from its items' JSON rendered beforehand (renderers.page)."""
+        return Response(renderers.page(self.next_link(), parts))
 
     def get_paginated_response_schema(self, schema):
         return {

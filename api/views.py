@@ -16,7 +16,7 @@ from articles import surrogates
 from articles.models import Article, Author, Organisation, Section, Topic
 from pagecache.surrogate import add_keys
 
-from . import serializers
+from . import renderers, serializers
 from .cached import shown_articles
 from .filters import ArticleFilters
 from .pagination import ArticlePagination, SlugPagination
@@ -94,16 +94,19 @@ class ArticleListView(KeyedListMixin, generics.ListAPIView):
         return ()  # each article's keys come with it from shown_articles()
 
     def get_queryset(self):
-        # The page's ids and cursor fields only: the articles themselves come from the cache.
+        # The page's ids and cursor fields only, as rows rather than model instances: the
+        # articles themselves come from the cache.
         matching = ArticleFilters.from_query_dict(self.request.query_params).queryset()
-        return matching.select_related(None).prefetch_related(None).only("id", "published_at")
+        return (
+            matching.select_related(None).prefetch_related(None).values_list("id", "published_at", named=True)
+        )
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        shown = shown_articles([article.pk for article in page], request)
-        for _data, keys in shown:
+        shown = shown_articles([row.id for row in page], request)
+        for _json, keys in shown:
             add_keys(*keys)
-        return self.get_paginated_response([data for data, _keys in shown])
+        return self.paginator.get_rendered_response([json for json, _keys in shown])
 
 
 @extend_schema(tags=["articles"], responses={200: serializers.ArticleSerializer, **DETAIL_ERRORS})
@@ -126,11 +129,11 @@ class ArticleDetailView(generics.RetrieveAPIView):
         shown = shown_articles([article.pk], request)
         if not shown:  # withdrawn a moment ago
             raise Http404
-        data, keys = shown[0]
+        rendered, keys = shown[0]
         add_keys(*keys, surrogates.article_page_key(article.pk))
         if article.translation_id:
             add_keys(surrogates.article_key(article.translation_id))
-        return Response(data)
+        return Response(renderers.RenderedJSON(rendered))
 
 
 class SlugDetailMixin:

@@ -16,6 +16,9 @@ def count_request(name, limit, window):
     retry_after = max(1, int(start + window - now + 0.999))
     key = f"rate:{name}:{start}"
     try:
+        if hasattr(cache, "count"):  # Redis (hkai_site/cache_backends.py): one round trip
+            count = cache.count(key, window + 1)
+            return count is None or count <= limit, retry_after
         if cache.add(key, 1, timeout=window + 1):
             return True, retry_after
         return cache.incr(key) <= limit, retry_after

@@ -403,7 +403,8 @@ API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/60")
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100)
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's JSON, sending the articles' cached JSON as it is (api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     # Read-only and anonymous: no session, so every answer is the same for everyone.
     "DEFAULT_AUTHENTICATION_CLASSES": [],

@@ -288,14 +288,20 @@ def state_and_value(key):
     """(generation, next scheduled publication, the value stored at `key`) in one cache round
     trip, as the page cache and generation_cached both need them; within a request the state is
     kept for every later generation_cached call (`request_state`)."""
+    generation, next_publication, values = state_and_values([key])
+    return generation, next_publication, values.get(key)
+
+
+def state_and_values(keys):
+    """state_and_value() for several keys: ({key: value} of those stored), one round trip."""
     if is_local_cache():
         _check_stamp()
-    values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY, key])
+    values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY, *keys])
     generation, next_publication = content_state(values)
     state = request_state.get()
     if state is not None:
         state["state"] = (generation, next_publication)
-    return generation, next_publication, values.get(key)
+    return generation, next_publication, {key: values[key] for key in keys if key in values}
 
 
 def clear_site_cache():

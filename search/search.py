@@ -2,6 +2,7 @@
 results, their facets and the URLs that add or remove a filter. The semantics are in the
 package docstring."""
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,9 +15,11 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from articles import surrogates
 from articles.models import Article, ArticleOrganisation, ArticleTopic, Author, Organisation, Section, Topic
 from core.languages import localized
 from core.text import fold_chinese, unicode_slugify
+from pagecache.fragments import generation_cached
 
 from .backends import (
     full_text_query,
@@ -195,7 +198,20 @@ class ArticleSearch:
         """{requested value: object}, matching the slug, then the name ignoring case, then the
         Chinese name, then the slug the value would get ("Smart City" -> "smart-city"), then
         (for Chinese) any of them in the other script.
-        Only public ones: a tag that only drafts or scheduled articles carry is unknown."""
+        Only public ones: a tag that only drafts or scheduled articles carry is unknown.
+        Looked up once per content generation for every app server: each page of an API list
+        filtered by a topic resolves it again, and the lookups (a published-articles probe
+        per tag) were most of such a request's work. Whatever changes which tags are public
+        or their names bumps SEARCH (articles/surrogates.py)."""
+        digest = hashlib.sha256(json.dumps(requested).encode()).hexdigest()[:32]
+        return generation_cached(
+            f"search:resolve:{kind.param}:{digest}",
+            lambda: ArticleSearch._lookup(kind, requested),
+            keys=(surrogates.SEARCH,),
+        )
+
+    @staticmethod
+    def _lookup(kind, requested):
         slugified = {value: unicode_slugify(value) for value in requested}
         has_chinese_name = kind in NAMED_KINDS
         candidates = Q(slug__in=[*requested, *slugified.values()])

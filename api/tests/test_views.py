@@ -255,3 +255,19 @@ def test_cached_articles_name_the_host_they_were_asked_on(client, newsroom, frag
     here = client.get(f"/api/v1/articles/{story.pk}/").json()["canonical_url"]
     there = client.get(f"/api/v1/articles/{story.pk}/", HTTP_HOST="api.example").json()["canonical_url"]
     assert here.startswith("http://testserver/") and there.startswith("http://api.example/")
+
+
+def test_a_cached_article_drops_its_translation_once_withdrawn(client, make_article, fragment_cache, commit):
+    english = make_article(title="Smart city", slug="smart-city")
+    with commit():
+        chinese = make_article(title="智慧城市", slug="智慧城市", language="zh-hant", translation=english)
+    assert client.get(f"/api/v1/articles/{english.pk}/").json()["translation"]["id"] == chinese.pk
+    with commit():
+        chinese.status = Article.Status.DRAFT
+        chinese.save()
+    for body in (
+        client.get(f"/api/v1/articles/{english.pk}/").json(),
+        client.get("/api/v1/articles/").json()["results"][0],
+    ):
+        assert body["id"] == english.pk
+        assert body["translation"] is None and list(body["links"]) == ["en"]

@@ -23,6 +23,17 @@ def test_the_redis_backend_reuses_its_client():
         cache.delete("reuse")
 
 
+def test_a_counter_counts_and_expires():
+    if reason := redis_unreachable():
+        pytest.skip(reason)
+    with override_settings(CACHES={"default": BACKENDS["redis"]}):
+        cache.delete("hits")
+        assert [cache.count("hits", 30) for _ in range(3)] == [1, 2, 3]
+        assert cache.get("hits") == 3
+        assert 0 < cache._cache.get_client().ttl(cache.make_key("hits")) <= 30
+        cache.delete("hits")
+
+
 def unused_port():
     import socket
 
@@ -57,6 +68,7 @@ class TestRedisDown:
             cache.set_many({"a": 1})
             cache.delete("a")
             assert not cache.has_key("a")
+            assert cache.count("a", 10) is None  # not counted: the rate limit lets it through
             with pytest.raises(RedisConnectionError):  # the generation bump must know it failed
                 cache.incr("a")
 

@@ -74,6 +74,46 @@ class TestGenerationCached:
         generation_cached_many(["a", "b"], compute, keys=shown)
         assert asked[-1] == ["b"] and len(asked) == 2
 
+    def test_many_values_fetched_before_cost_one_read_of_their_versions(self, page_cache):
+        from contextlib import contextmanager
+        from unittest import mock
+
+        from django.core.cache import cache
+
+        from pagecache.generation import bump_keys, request_state
+
+        @contextmanager
+        def request():
+            token = request_state.set({})
+            try:
+                yield
+            finally:
+                request_state.reset(token)
+
+        asked = []
+
+        def compute(missing):
+            asked.append(sorted(missing))
+            return {name: (name, [f"{name}-key"]) for name in missing}
+
+        def shown(value):
+            return value[1]
+
+        for _ in range(2):  # computed and stored, then fetched and kept by this process
+            with request():
+                generation_cached_many(["a", "b"], compute, keys=shown)
+        with request(), mock.patch.object(cache, "get_many", wraps=cache.get_many) as reads:
+            assert generation_cached_many(["a", "b"], compute, keys=shown) == {
+                "a": ("a", ["a-key"]),
+                "b": ("b", ["b-key"]),
+            }
+        assert reads.call_count == 1  # the state and the versions: no value read again
+        assert not any("page-cache:fragment:" in key for key in reads.call_args.args[0])
+        bump_keys(["b-key"])
+        with request():
+            generation_cached_many(["a", "b"], compute, keys=shown)
+        assert asked == [["a", "b"], ["b"]]
+
     def test_off_means_always_computed(self, page_cache, settings):
         settings.FRAGMENT_CACHE_ENABLED = False
         calls = []

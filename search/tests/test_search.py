@@ -269,3 +269,28 @@ def test_search_ranks_the_newest_matches_only(client, make_article, monkeypatch)
     response = client.get(reverse("search:search"), {"q": "privacy rules"})
     assert [a.title for a in response.context["articles"]] == ["Privacy rules"]
     assert "matching articles, best match first" not in html(response)
+
+
+@pytest.mark.django_db
+def test_filters_are_resolved_once_until_a_change_readers_see(
+    make_article, fragment_cache, commit, django_assert_num_queries
+):
+    from django.http import QueryDict
+
+    story = make_article(topics=["fintech"])
+
+    def resolved(query="topic=fintech"):
+        return ArticleSearch.from_query_dict(QueryDict(query)).filters[0].obj
+
+    assert resolved().name == "fintech"
+    with django_assert_num_queries(0):
+        assert resolved().name == "fintech"
+    topic = story.topics.get()
+    with commit():
+        topic.name = "Financial technology"
+        topic.save()
+    assert resolved("topic=financial technology") == topic
+    with commit():
+        story.status = Article.Status.DRAFT
+        story.save()
+    assert resolved() is None  # only a draft carries it now: no such topic
