@@ -1,3 +1,4 @@
+import base64
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -137,6 +138,19 @@ def test_directories_list_only_what_published_articles_carry(client, newsroom):
     assert client.get("/api/v1/sections/research/").json()["name"] == "Research"
 
 
+def cursor(text):
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def test_a_moment_with_an_offset_postgresql_refuses_is_still_a_moment(client, newsroom):
+    # Python takes offsets up to 23:59, PostgreSQL up to 15:59 (found by the contract test).
+    for query in (
+        "published_after=0371-01-09T22:41:45.0-20:43",
+        f"cursor={cursor('2026-01-01T00:00:00-20:43|1')}",
+    ):
+        assert client.get(f"/api/v1/articles/?{query}").status_code == 200, query
+
+
 @pytest.mark.parametrize(
     "query, parameter",
     [
@@ -148,6 +162,9 @@ def test_directories_list_only_what_published_articles_carry(client, newsroom):
         ("page_size=abc", "page_size"),
         ("cursor=not-a-cursor", "cursor"),
         ("cursor=MjAyNnww", "cursor"),
+        ("published_after=0001-01-01T00:00:00%2B08:00", "published_after"),
+        (f"cursor={cursor('2026-01-01T00:00:00+00:00|99999999999999999999')}", "cursor"),
+        (f"cursor={cursor('0001-01-01T00:00:00+08:00|1')}", "cursor"),
     ],
 )
 def test_a_bad_filter_is_a_400_naming_it(client, newsroom, query, parameter):
