@@ -16,7 +16,7 @@ help:
 	@echo "make lint    ruff: lint and format check (pyproject.toml); CI runs it first"
 	@echo "make format  ruff: fix what lint can fix, and format"
 	@echo "make check   Django's system checks"
-	@echo "make ci      what CI runs: lint, the suite on SQLite, then on PostgreSQL (.ci/run)"
+	@echo "make ci      what CI runs: lint, then the suite on SQLite and on PostgreSQL at once (.ci/run)"
 	@echo "make backup  database + uploaded media into backups/ (BACKUP=path to name the file)"
 	@echo "make restore BACKUP=path   put a backup back (asks first; backs up the current state)"
 	@echo "make serve   production-like local run: DEBUG off, collectstatic, migrate, gunicorn on \$$PORT"
@@ -72,7 +72,7 @@ format: $(VENV)/.installed-test
 check: $(VENV)/.installed-test
 	$(BIN)/python manage.py check --settings=hkai_site.test_settings
 
-# What CI runs: lint, then the suite on SQLite, then on PostgreSQL (see .ci/run).
+# What CI runs: lint, then the suite on SQLite and on PostgreSQL at once (see .ci/run).
 ci:
 	.ci/run
 

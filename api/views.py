@@ -146,61 +146,72 @@ class SlugDetailMixin:
         return obj
 
 
+class PublicRowsMixin:
+    """The model's public() rows, looked up per request: public() reads the clock, and a
+    class-level `queryset` would keep the time of import (tags of articles expired since then
+    listed, those of articles published since then missing)."""
+
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.public()
+
+
 @extend_schema(tags=["sections"], responses={200: serializers.SectionSerializer(many=True), **LIST_ERRORS})
-class SectionListView(KeyedListMixin, generics.ListAPIView):
+class SectionListView(PublicRowsMixin, KeyedListMixin, generics.ListAPIView):
     """Every section, by slug."""
 
     serializer_class = serializers.SectionSerializer
     pagination_class = SlugPagination
-    queryset = Section.objects.public()
+    model = Section
     list_keys = (surrogates.SECTIONS,)
 
 
 @extend_schema(tags=["sections"], responses={200: serializers.SectionSerializer, **DETAIL_ERRORS})
-class SectionDetailView(SlugDetailMixin, generics.RetrieveAPIView):
+class SectionDetailView(PublicRowsMixin, SlugDetailMixin, generics.RetrieveAPIView):
     serializer_class = serializers.SectionSerializer
-    queryset = Section.objects.public()
+    model = Section
     list_keys = (surrogates.SECTIONS,)
 
 
 @extend_schema(tags=["topics"], responses={200: serializers.TopicSerializer(many=True), **LIST_ERRORS})
-class TopicListView(KeyedListMixin, generics.ListAPIView):
+class TopicListView(PublicRowsMixin, KeyedListMixin, generics.ListAPIView):
     """Topics that published articles carry, by slug."""
 
     serializer_class = serializers.TopicSerializer
     pagination_class = SlugPagination
-    queryset = Topic.objects.public()
+    model = Topic
     list_keys = (surrogates.TOPICS,)
 
 
 @extend_schema(tags=["topics"], responses={200: serializers.TopicSerializer, **DETAIL_ERRORS})
-class TopicDetailView(SlugDetailMixin, generics.RetrieveAPIView):
+class TopicDetailView(PublicRowsMixin, SlugDetailMixin, generics.RetrieveAPIView):
     serializer_class = serializers.TopicSerializer
-    queryset = Topic.objects.public()
+    model = Topic
     list_keys = (surrogates.TOPICS,)
 
 
 @extend_schema(
     tags=["organisations"], responses={200: serializers.OrganisationSerializer(many=True), **LIST_ERRORS}
 )
-class OrganisationListView(KeyedListMixin, generics.ListAPIView):
+class OrganisationListView(PublicRowsMixin, KeyedListMixin, generics.ListAPIView):
     """Organisations that published articles carry, by slug."""
 
     serializer_class = serializers.OrganisationSerializer
     pagination_class = SlugPagination
-    queryset = Organisation.objects.public()
+    model = Organisation
     list_keys = (surrogates.ORGANISATIONS,)
 
 
 @extend_schema(tags=["organisations"], responses={200: serializers.OrganisationSerializer, **DETAIL_ERRORS})
-class OrganisationDetailView(SlugDetailMixin, generics.RetrieveAPIView):
+class OrganisationDetailView(PublicRowsMixin, SlugDetailMixin, generics.RetrieveAPIView):
     serializer_class = serializers.OrganisationSerializer
-    queryset = Organisation.objects.public()
+    model = Organisation
     list_keys = (surrogates.ORGANISATIONS,)
 
 
 @extend_schema(tags=["authors"], responses={200: serializers.AuthorSerializer(many=True), **LIST_ERRORS})
-class AuthorListView(KeyedListMixin, generics.ListAPIView):
+class AuthorListView(PublicRowsMixin, KeyedListMixin, generics.ListAPIView):
     """Authors with published articles, by slug."""
 
     serializer_class = serializers.AuthorSerializer
@@ -208,17 +219,15 @@ class AuthorListView(KeyedListMixin, generics.ListAPIView):
     # An author's first published article (or last withdrawn) purges HOME (articles/surrogates.py).
     list_keys = (surrogates.HOME,)
 
-    def get_queryset(self):
-        return Author.objects.public()
+    model = Author
 
 
 @extend_schema(tags=["authors"], responses={200: serializers.AuthorSerializer, **DETAIL_ERRORS})
-class AuthorDetailView(SlugDetailMixin, generics.RetrieveAPIView):
+class AuthorDetailView(PublicRowsMixin, SlugDetailMixin, generics.RetrieveAPIView):
     serializer_class = serializers.AuthorSerializer
     list_keys = (surrogates.HOME,)
 
-    def get_queryset(self):
-        return Author.objects.public()
+    model = Author
 
 
 # Swagger UI draws its icons as data: SVG images (in its stylesheet and its script); the

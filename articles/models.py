@@ -16,13 +16,13 @@ from django.db.models import Case, F, Q, When
 from django.db.models.functions import Lower
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from core.languages import language_tag, localized_field
+from core.reversing import reverse_slug
 from core.text import normalise_tag_name, reading_minutes, tag_slug, unicode_slugify
 
 from .querysets import ArticleQuerySet, AuthorQuerySet, SectionQuerySet, Status, TagQuerySet, published_q
@@ -88,7 +88,7 @@ class Section(LocalizedNameMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reader:section_detail", kwargs={"slug": self.slug})
+        return reverse_slug("reader:section_detail", self.slug)
 
 
 class HKAITagBase(LocalizedNameMixin, TagBase):
@@ -153,7 +153,7 @@ class Organisation(HKAITagBase):
         ]
 
     def get_absolute_url(self):
-        return reverse("reader:organisation_detail", kwargs={"slug": self.slug})
+        return reverse_slug("reader:organisation_detail", self.slug)
 
     @property
     def safe_website(self):
@@ -176,7 +176,7 @@ class Topic(HKAITagBase):
         ]
 
     def get_absolute_url(self):
-        return reverse("reader:topic_detail", kwargs={"slug": self.slug})
+        return reverse_slug("reader:topic_detail", self.slug)
 
 
 class ArticleOrganisation(ItemBase):
@@ -292,7 +292,7 @@ class Author(LocalizedNameMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reader:author_detail", kwargs={"slug": self.slug})
+        return reverse_slug("reader:author_detail", self.slug)
 
     def url_in(self, language):
         """The author's page in `language`'s URL space."""
@@ -483,7 +483,7 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         """The article's page in the active language's URL space (where lists link)."""
-        return reverse("reader:article_detail", kwargs={"slug": self.slug})
+        return reverse_slug("reader:article_detail", self.slug)
 
     def _changed_link(self, **link):
         # The other side of a link changed: its version moves on too, so an editor with

@@ -8,7 +8,9 @@ or a bucket with django-storages (README: "Images"). URLs come from storage.url(
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from . import renditions
@@ -94,11 +96,6 @@ class Image(models.Model):
         elif focal_point_moved:
             renditions.regenerate(self, renditions.FOCAL_CROPS)
 
-    def delete(self, *args, **kwargs):
-        renditions.delete_files(self.renditions.all())
-        self.file.delete(save=False)
-        return super().delete(*args, **kwargs)
-
     @property
     def markdown(self):
         """How an article body places this image (articles/rendering.py renders it)."""
@@ -136,3 +133,14 @@ class Rendition(models.Model):
     @property
     def url(self):
         return self.file.url
+
+
+@receiver(post_delete, sender=Image)
+@receiver(post_delete, sender=Rendition)
+def delete_file_once_committed(sender, instance, **kwargs):
+    """A deleted image's or rendition's file goes once the deletion is committed: never when
+    a PROTECT check refuses the deletion (it runs before any row or signal) or the transaction
+    rolls back, and for queryset deletions too (the admin's bulk action)."""
+    if instance.file:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))

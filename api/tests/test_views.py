@@ -138,6 +138,24 @@ def test_directories_list_only_what_published_articles_carry(client, newsroom):
     assert client.get("/api/v1/sections/research/").json()["name"] == "Research"
 
 
+def test_directories_follow_the_clock_not_the_time_the_server_started(client, make_article):
+    """A tag or author whose only article expires leaves the directories at that moment, and
+    one whose article is scheduled appears at its time, with nothing run in between."""
+    from unittest import mock
+
+    now = timezone.now()
+    make_article(topics=["leaving"], organisations=["Leaving Lab"], expires_at=now + timedelta(hours=1))
+    make_article(topics=["arriving"], published_at=now + timedelta(hours=1))
+    before = {t["slug"] for t in walk(client, "/api/v1/topics/")}
+    assert "leaving" in before and "arriving" not in before
+    with mock.patch("django.utils.timezone.now", return_value=now + timedelta(hours=2)):
+        after = {t["slug"] for t in walk(client, "/api/v1/topics/")}
+        assert "leaving" not in after and "arriving" in after
+        assert client.get("/api/v1/topics/leaving/").status_code == 404
+        assert client.get("/api/v1/organisations/leaving-lab/").status_code == 404
+        assert client.get("/api/v1/topics/arriving/").status_code == 200
+
+
 def cursor(text):
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 

@@ -116,12 +116,39 @@ def test_exif_orientation_is_respected(tmp_path):
     assert image.renditions.get(crop="original", format="jpeg", width=300).height == 400
 
 
-def test_deleting_an_image_deletes_its_files(django_capture_on_commit_callbacks):
+def image_files(image):
+    return [image.file.name, *image.renditions.values_list("file", flat=True)]
+
+
+def test_deleting_an_image_deletes_its_files_once_committed(django_capture_on_commit_callbacks):
     image = make_image(size=(640, 360))
-    names = [image.file.name, *image.renditions.values_list("file", flat=True)]
-    storage = image.file.storage
-    image.delete()
+    names, storage = image_files(image), image.file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+        assert all(storage.exists(name) for name in names)  # until the deletion commits
     assert not any(storage.exists(name) for name in names)
+
+
+def test_deleting_images_in_bulk_deletes_their_files(django_capture_on_commit_callbacks):
+    images = [make_image(size=(320, 180)) for _ in range(2)]
+    names = [name for image in images for name in image_files(image)]
+    storage = images[0].file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        Image.objects.filter(pk__in=[image.pk for image in images]).delete()
+    assert not any(storage.exists(name) for name in names)
+
+
+def test_an_image_in_use_keeps_its_files_when_deletion_is_refused(
+    django_capture_on_commit_callbacks, make_article
+):
+    from django.db.models import ProtectedError
+
+    image = make_image(size=(320, 180))
+    make_article(hero=image)
+    names, storage = image_files(image), image.file.storage
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ProtectedError):
+        image.delete()
+    assert all(storage.exists(name) for name in names)
 
 
 def test_generate_renditions_makes_only_what_is_missing():

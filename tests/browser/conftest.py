@@ -15,7 +15,12 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# TEST_SCREENSHOTS_DIR keeps two runs at once (CI's two passes) out of each other's files.
+SCREENSHOTS = Path(
+    os.environ.get(
+        "TEST_SCREENSHOTS_DIR", Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+    )
+)
 
 # A current phone (iPhone 12 to 15, 390 px) and the most common laptop screen.
 PHONE = 390
