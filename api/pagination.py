@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from . import renderers
+from .filters import in_utc
 
 
 def page_size(request):
@@ -139,9 +140,12 @@ class ArticlePagination(KeysetPagination):
 
     def load(self, name, text):
         if name == "id":
-            return int(text)
+            value = int(text)
+            if not 0 < value < 2**63:  # a database id (bigint)
+                raise ValueError
+            return value
         value = datetime.fromisoformat(text)
-        if value.tzinfo is None:
+        if value.tzinfo is None or (value := in_utc(value)) is None:
             raise ValueError
         return value
 

@@ -1,3 +1,4 @@
+import base64
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -155,6 +156,19 @@ def test_directories_follow_the_clock_not_the_time_the_server_started(client, ma
         assert client.get("/api/v1/topics/arriving/").status_code == 200
 
 
+def cursor(text):
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def test_a_moment_with_an_offset_postgresql_refuses_is_still_a_moment(client, newsroom):
+    # Python takes offsets up to 23:59, PostgreSQL up to 15:59 (found by the contract test).
+    for query in (
+        "published_after=0371-01-09T22:41:45.0-20:43",
+        f"cursor={cursor('2026-01-01T00:00:00-20:43|1')}",
+    ):
+        assert client.get(f"/api/v1/articles/?{query}").status_code == 200, query
+
+
 @pytest.mark.parametrize(
     "query, parameter",
     [
@@ -166,6 +180,9 @@ def test_directories_follow_the_clock_not_the_time_the_server_started(client, ma
         ("page_size=abc", "page_size"),
         ("cursor=not-a-cursor", "cursor"),
         ("cursor=MjAyNnww", "cursor"),
+        ("published_after=0001-01-01T00:00:00%2B08:00", "published_after"),
+        (f"cursor={cursor('2026-01-01T00:00:00+00:00|99999999999999999999')}", "cursor"),
+        (f"cursor={cursor('0001-01-01T00:00:00+08:00|1')}", "cursor"),
     ],
 )
 def test_a_bad_filter_is_a_400_naming_it(client, newsroom, query, parameter):
