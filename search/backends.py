@@ -235,15 +235,6 @@ def sqlite_term(text):
     return condition, rank
 
 
-def _estimate(sql, params, using):
-    """The planner's estimate of the rows `sql` gives (one EXPLAIN, no execution)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return plan[0]["Plan"]["Plan Rows"]
-
-
 def postgresql_term_index_sql(term, using):
     """(sql, params) of the ids one term of a query with Chinese matches by an index, a
     superset of its matches (match_postgresql tests the rest): the words table's for its
