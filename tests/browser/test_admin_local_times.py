@@ -22,21 +22,32 @@ def in_time_zone(browser):
     browser.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": ""})
 
 
-def open_new_article_form(browser, live_server):
-    """Log in through the form and land on a new article's form once its scripts have run:
-    Django's DateTimeShortcuts adds the clock links and the time-zone note on load, after
-    the page counts as loaded (under load, looking at once found neither)."""
+def log_in(browser, live_server, then):
+    """Log in through the form as a new superuser and wait until the page `then` (a path)
+    is there: going on at once after the click raced the login's redirect under load."""
+    from urllib.parse import urlparse
+
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     ensure_roles()
     get_user_model().objects.create_superuser("chief", password="a long enough password 1")
     browser.delete_all_cookies()
-    browser.get(f"{live_server.url}{reverse('admin:login')}?next={reverse('admin:articles_article_add')}")
+    browser.get(f"{live_server.url}{reverse('admin:login')}?next={then}")
     browser.find_element(By.NAME, "username").send_keys("chief")
     browser.find_element(By.NAME, "password").send_keys("a long enough password 1")
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda driver: urlparse(driver.current_url).path == then)
+
+
+def open_new_article_form(browser, live_server):
+    """A new article's form once its scripts have run: Django's DateTimeShortcuts adds the
+    clock links and the time-zone note on load, after the page counts as loaded."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    log_in(browser, live_server, then=reverse("admin:articles_article_add"))
     shortcuts = (By.CSS_SELECTOR, ".field-published_at .datetimeshortcuts")
     WebDriverWait(browser, 10).until(EC.presence_of_element_located(shortcuts))
 

@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_compare_two_revisions_from_the_history(browser, live_server, make_article):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     set_viewport(browser, DESKTOP)
     article = make_article(title="The lab opens in 2024", body="The lab opened in March.\n\nIt employs 40.")
@@ -24,11 +25,10 @@ def test_compare_two_revisions_from_the_history(browser, live_server, make_artic
     article.body = "The lab opened in April.\n\nIt employs 40 researchers."
     with reversion.create_revision():
         article.save()
-    log_in(browser, live_server)
-    browser.get(live_server.url + reverse("admin:articles_article_history", args=[article.pk]))
+    log_in(browser, live_server, then=reverse("admin:articles_article_history", args=[article.pk]))
     # The two newest are chosen already: the button compares them.
     browser.find_element(By.CSS_SELECTOR, ".compare-form input[type=submit]").click()
-    assert "Compare versions" in browser.title
+    WebDriverWait(browser, 10).until(lambda driver: "Compare versions" in driver.title)
     title_diff = browser.find_elements(By.CSS_SELECTOR, ".compare-field .diff")[0]
     assert [e.text for e in title_diff.find_elements(By.TAG_NAME, "del")] == ["2024"]
     assert [e.text for e in title_diff.find_elements(By.TAG_NAME, "ins")] == ["2025"]
