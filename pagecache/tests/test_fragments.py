@@ -14,6 +14,21 @@ def html(response):
     return response.content.decode()
 
 
+def keyed_values():
+    """(the names each compute was asked for, a compute of values that each show their own
+    key "<name>-key", the keys function that reads that key back)."""
+    asked = []
+
+    def compute(missing):
+        asked.append(sorted(missing))
+        return {name: (name, [f"{name}-key"]) for name in missing}
+
+    def shown(value):
+        return value[1]
+
+    return asked, compute, shown
+
+
 @pytest.mark.django_db
 class TestGenerationCached:
     def test_computed_once_per_generation(self, page_cache, make_article, commit):
@@ -52,14 +67,7 @@ class TestGenerationCached:
     def test_many_keyed_values_go_stale_only_with_their_own_keys(self, page_cache):
         from pagecache.generation import bump_keys
 
-        asked = []
-
-        def compute(missing):
-            asked.append(sorted(missing))
-            return {name: (name, [f"{name}-key"]) for name in missing}
-
-        def shown(value):
-            return value[1]
+        asked, compute, shown = keyed_values()
 
         generation_cached_many(["a", "b"], compute, keys=shown)
         assert generation_cached_many(["a", "b"], compute, keys=shown) == {
@@ -90,14 +98,7 @@ class TestGenerationCached:
             finally:
                 request_state.reset(token)
 
-        asked = []
-
-        def compute(missing):
-            asked.append(sorted(missing))
-            return {name: (name, [f"{name}-key"]) for name in missing}
-
-        def shown(value):
-            return value[1]
+        asked, compute, shown = keyed_values()
 
         for _ in range(2):  # computed and stored, then fetched and kept by this process
             with request():
