@@ -1,6 +1,7 @@
-"""Template helpers for the readers' pages: absolute URLs, the JSON-LD data block,
-page ranges for pagination, the sections in the main navigation, and the page in the
-other language (the language switcher and the hreflang alternates)."""
+"""Template helpers for the readers' pages: article cards and bylines (reader/cards.py),
+absolute URLs, the JSON-LD data block, page ranges for pagination, the sections in the main
+navigation, and the page in the other language (the language switcher and the hreflang
+alternates)."""
 
 import json
 from urllib.parse import unquote, urlsplit
@@ -11,11 +12,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from articles import surrogates
 from articles.models import Section
@@ -23,6 +22,7 @@ from core.languages import hreflang_alternates as alternates_of
 from core.languages import language_tag
 from images.html import rendition_of_width
 from pagecache.fragments import generation_cached
+from reader import cards
 
 register = template.Library()
 
@@ -31,14 +31,10 @@ register = template.Library()
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.filter
-def machine_datetime(value):
-    """A date and time for machines (<time datetime>, article:published_time, JSON-LD): ISO
-    8601 in local time with its offset, to the second. Django's date:"c" prints
-    microseconds, which HTML's datetime attribute refuses (three digits of a second at most)."""
-    if not value:
-        return ""
-    return localtime(value).replace(microsecond=0).isoformat()
+machine_datetime = register.filter(cards.machine_datetime)
+register.simple_tag(cards.author_names)
+register.simple_tag(cards.byline)
+register.simple_tag(cards.article_card)
 
 
 @register.simple_tag(takes_context=True)
@@ -263,19 +259,3 @@ def nav_current(context, url, section=None, within=None):
         and getattr(article, "section_id", None) == section.pk
     )
     return mark_safe(' aria-current="true"') if inside else ""
-
-
-@register.simple_tag
-def author_names(authors):
-    """The byline's names, each a link to the author's page, in the page's language:
-    "Ada", "Ada and Ben", "Ada, Ben and Cy", with the separators in the page's language.
-    `authors` is iterated once (a prefetched .all(): no query)."""
-    names = [
-        format_html('<a class="author" href="{}">{}</a>', author.get_absolute_url(), author.localized_name)
-        for author in authors
-    ]
-    if len(names) < 2:
-        return format_html_join("", "{}", ((name,) for name in names))
-    between = pgettext("byline, between authors", ", ")
-    last = pgettext("byline, before the last author", " and ")
-    return format_html("{}{}{}", format_html_join(between, "{}", ((n,) for n in names[:-1])), last, names[-1])
