@@ -5,12 +5,13 @@ Built here rather than in included templates because a listing repeats them for 
 articles: an included template resolves each of its variables through the whole context
 stack and looks up its translations again, and on a list page those includes were most of
 the render (bench/RESULTS.md, "Cold pages: templates"). The markup is the site's usual card;
-every text goes through format_html, so it is escaped unless it is already safe (the search's
+every text goes through escaped(), so it is escaped unless it is already safe (the search's
 marked titles and snippets, search/highlight.py)."""
+
+import html
 
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext, pgettext
@@ -35,19 +36,28 @@ def machine_datetime(value):
     return localtime(value).replace(microsecond=0).isoformat()
 
 
+def escaped(value):
+    """`value` as HTML text: escaped as Django escapes (html.escape), unless it is already
+    safe markup (a SafeString, or anything with __html__). The cards are assembled with it
+    rather than format_html, whose lazy-string checks cost more than the card itself."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def author_names(authors):
     """The byline's names, each a link to the author's page, in the page's language:
     "Ada", "Ada and Ben", "Ada, Ben and Cy", with the separators in the page's language.
     `authors` is iterated once (a prefetched .all(): no query)."""
     names = [
-        format_html('<a class="author" href="{}">{}</a>', author.get_absolute_url(), author.localized_name)
+        f'<a class="author" href="{escaped(author.get_absolute_url())}">{escaped(author.localized_name)}</a>'
         for author in authors
     ]
-    if len(names) < 2:
-        return format_html_join("", "{}", ((name,) for name in names))
-    between = pgettext("byline, between authors", ", ")
-    last = pgettext("byline, before the last author", " and ")
-    return format_html("{}{}{}", format_html_join(between, "{}", ((n,) for n in names[:-1])), last, names[-1])
+    if len(names) > 1:
+        between = escaped(pgettext("byline, between authors", ", "))
+        last = escaped(pgettext("byline, before the last author", " and "))
+        names = [between.join(names[:-1]) + last + names[-1]]
+    return mark_safe("".join(names))
 
 
 def byline(article):
@@ -55,28 +65,18 @@ def byline(article):
     parts = []
     authors = article.authors.all()
     if authors:
-        by = pgettext("byline: By Ada Chan and Ben Wong", "By")
-        parts.append(format_html('<span class="authors">{} {}</span>', by, author_names(authors)))
+        by = escaped(pgettext("byline: By Ada Chan and Ben Wong", "By"))
+        parts.append(f'<span class="authors">{by} {author_names(authors)}</span>')
     if article.published_at:
+        when = localtime(article.published_at)
         parts.append(
-            format_html(
-                '<time datetime="{}">{}</time>',
-                machine_datetime(article.published_at),
-                date_format(localtime(article.published_at), "DATE_FORMAT"),
-            )
+            f'<time datetime="{escaped(machine_datetime(when))}">{escaped(date_format(when, "DATE_FORMAT"))}</time>'
         )
     if article.reading_minutes:
         minutes = article.reading_minutes
         reading = ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {"minutes": minutes}
-        parts.append(format_html('<span class="reading-time">{}</span>', reading))
-    return format_html('<p class="byline">{}</p>', mark_safe(" ".join(parts)))
-
-
-def other_language(article):
-    """' lang="…"' on the texts of an article in another language than the page's, else ""."""
-    if article.language == translation.get_language():
-        return ""
-    return format_html(' lang="{}"', article.language_tag)
+        parts.append(f'<span class="reading-time">{escaped(reading)}</span>')
+    return mark_safe(f'<p class="byline">{" ".join(parts)}</p>')
 
 
 def article_card(
@@ -96,45 +96,39 @@ def article_card(
     search's, with the matched words marked); `eager_image` for a card above the fold."""
     if heading not in CARD_HEADINGS:
         raise ValueError(f"A card's heading is one of {CARD_HEADINGS}, not {heading!r}")
-    url = article.get_absolute_url()
-    lang = other_language(article)
-    classes = " ".join(["card", *filter(None, [card_class]), *(["card-with-image"] if article.hero else [])])
+    url = escaped(article.get_absolute_url())
+    # The texts of an article in another language than the page's say which.
+    lang = (
+        "" if article.language == translation.get_language() else f' lang="{escaped(article.language_tag)}"'
+    )
+    classes = " ".join(filter(None, ["card", card_class, "card-with-image" if article.hero else ""]))
     parts = []
     if article.hero:
         picture = picture_html(article.hero, crop=Crop.WIDE, sizes=image_sizes, lazy=not eager_image)
         parts.append(
-            format_html(
-                '<a class="card-image" href="{}" tabindex="-1" aria-hidden="true">{}</a>', url, picture
-            )
+            f'<a class="card-image" href="{url}" tabindex="-1" aria-hidden="true">{escaped(picture)}</a>'
         )
     section = article.section
     parts.append(
-        format_html(
-            '<p class="kicker"><a href="{}">{}</a></p>', section.get_absolute_url(), section.localized_name
-        )
+        f'<p class="kicker"><a href="{escaped(section.get_absolute_url())}">{escaped(section.localized_name)}</a></p>'
     )
+    title = article.title if title is None else title
+    title_classes = " ".join(filter(None, ["card-title", title_class]))
     parts.append(
-        format_html(
-            '<{heading} class="{classes}"{lang}><a href="{url}">{title}</a></{heading}>',
-            heading=mark_safe(heading),
-            classes=" ".join(["card-title", *filter(None, [title_class])]),
-            lang=lang,
-            url=url,
-            title=article.title if title is None else title,
-        )
+        f'<{heading} class="{escaped(title_classes)}"{lang}><a href="{url}">{escaped(title)}</a></{heading}>'
     )
     if article.standfirst:
-        text = article.standfirst if standfirst is None else standfirst
-        parts.append(format_html('<p class="card-standfirst"{}>{}</p>', lang, text))
+        standfirst = article.standfirst if standfirst is None else standfirst
+        parts.append(f'<p class="card-standfirst"{lang}>{escaped(standfirst)}</p>')
     if snippet:
-        parts.append(format_html('<p class="search-result__snippet"{}>{}</p>', lang, snippet))
+        parts.append(f'<p class="search-result__snippet"{lang}>{escaped(snippet)}</p>')
     parts.append(byline(article))
-    topics = list(article.topics.all()[:CARD_TOPICS])
+    topics = article.topics.all()[:CARD_TOPICS]
     if topics:
-        links = format_html_join(
-            "",
-            '<li><a href="{}">{}</a></li>',
-            ((topic.get_absolute_url(), topic.localized_name) for topic in topics),
+        links = "".join(
+            f'<li><a href="{escaped(topic.get_absolute_url())}">{escaped(topic.localized_name)}</a></li>'
+            for topic in topics
         )
-        parts.append(format_html('<ul class="tag-list" aria-label="{}">{}</ul>', gettext("Topics"), links))
-    return format_html('<article class="{}">\n  {}\n</article>\n', classes, mark_safe("\n  ".join(parts)))
+        parts.append(f'<ul class="tag-list" aria-label="{escaped(gettext("Topics"))}">{links}</ul>')
+    body = "\n  ".join(parts)
+    return mark_safe(f'<article class="{escaped(classes)}">\n  {body}\n</article>\n')
