@@ -140,10 +140,6 @@ class Organisation(HKAITagBase):
         values = cls.Kind.values
         return values.index(kind) + 1 if kind in values else len(values) + 1
 
-    @property
-    def kind_number(self):
-        return self.number_of_kind(self.kind)
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")

@@ -1,5 +1,7 @@
-"""An article's card and its byline, as every listing shows them: the lists, the front page
-and the search results ({% article_card %} and {% byline %}, templatetags/reader.py).
+"""What listings repeat for each of their items: an article's card and its byline, as the
+lists, the front page and the search results show them ({% article_card %} and
+{% byline %}, templatetags/reader.py), and the entries of the topic and organisation
+directories, each with its count ({% topic_index_items %}, {% count_list_items %}).
 
 Built here rather than in included templates because a listing repeats them for each of its
 articles: an included template resolves each of its variables through the whole context
@@ -14,7 +16,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext, npgettext, pgettext
 
 from images.choices import Crop
 from images.html import picture_html
@@ -132,3 +134,32 @@ def article_card(
         parts.append(f'<ul class="tag-list" aria-label="{escaped(gettext("Topics"))}">{links}</ul>')
     body = "\n  ".join(parts)
     return mark_safe(f'<article class="{escaped(classes)}">\n  {body}\n</article>\n')
+
+
+def topic_index_items(topics):
+    """The <li>s of the topics' directory: each topic's link, with its count of articles
+    (`num_articles`) inside it, said in full for screen readers."""
+    items = []
+    for topic in topics:
+        count = topic.num_articles
+        noun = npgettext("after a count, for screen readers", "article", "articles", count)
+        items.append(
+            f'<li><a href="{escaped(topic.get_absolute_url())}">{escaped(topic.localized_name)} '
+            f'<span class="count"><span class="visually-hidden">(</span>{count}'
+            f'<span class="visually-hidden"> {escaped(noun)})</span></span></a></li>'
+        )
+    return mark_safe("\n".join(items))
+
+
+def count_list_items(tags):
+    """The <li>s of a count list (the organisations' directory): each tag's link, then its
+    count of articles (`num_articles`), in full in its title."""
+    items = []
+    for tag in tags:
+        count = tag.num_articles
+        title = ngettext("%(counter)s article", "%(counter)s articles", count) % {"counter": count}
+        items.append(
+            f'<li><a href="{escaped(tag.get_absolute_url())}">{escaped(tag.localized_name)}</a> '
+            f'<span class="count" title="{escaped(title)}">{count}</span></li>'
+        )
+    return mark_safe("".join(items))

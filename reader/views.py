@@ -350,6 +350,18 @@ class OrganisationListView(TagDirectoryView):
                 }
             kinds[kind]["count"] += 1
         context["directory_kinds"] = list(kinds.values())
+        # This page's organisations under a heading per kind, in directory order.
+        groups = {}
+        for organisation in context["organisations"]:
+            groups.setdefault(organisation.kind, []).append(organisation)
+        context["kind_groups"] = [
+            {
+                "label": labels.get(kind, kind),
+                "number": Organisation.number_of_kind(kind),
+                "organisations": members,
+            }
+            for kind, members in groups.items()
+        ]
         return context
 
 

@@ -35,6 +35,8 @@ machine_datetime = register.filter(cards.machine_datetime)
 register.simple_tag(cards.author_names)
 register.simple_tag(cards.byline)
 register.simple_tag(cards.article_card)
+register.simple_tag(cards.topic_index_items)
+register.simple_tag(cards.count_list_items)
 
 
 @register.simple_tag(takes_context=True)
