@@ -124,6 +124,23 @@ class AuthorQuerySet(models.QuerySet):
 LISTING_PREFETCH = ("authors", "topics", "organisations", "hero__renditions")
 
 
+def with_plain_prefetches(rows):
+    """`rows` (model instances, from for_listing()) with what was prefetched on them and on
+    their select_related objects (the hero's renditions) held as lists, not querysets: for
+    a list kept in the shared cache (a page of a listing), where each queryset pickles with
+    its whole query, so the page took about twice the bytes and the time to store and read
+    back (bench/RESULTS.md). `.all()` on those relations still gives their rows, to iterate,
+    slice or len(), but a list: nothing may filter it."""
+    for row in rows:
+        if row is None:
+            continue
+        for instance in (row, *row._state.fields_cache.values()):
+            prefetched = getattr(instance, "_prefetched_objects_cache", None)
+            for name, related in (prefetched or {}).items():
+                prefetched[name] = list(related)
+    return rows
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """The one publication rule: published, published_at not in the future, not expired."""

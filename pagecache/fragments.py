@@ -37,7 +37,7 @@ def _is_fresh(stored):
     return isinstance(stored, tuple) and len(stored) == 2 and versions_match(stored[0])
 
 
-def generation_cached(name, compute, timeout=None, keys=None):
+def generation_cached(name, compute, timeout=None, keys=None, single_flight=True):
     """compute(), computed once for all app servers and kept until content it shows changes.
 
     For the expensive aggregates a page needs even when the page itself is not cached
@@ -46,7 +46,9 @@ def generation_cached(name, compute, timeout=None, keys=None):
     e.g. f"topic-counts:{limit}". `keys`: the surrogate keys of the content it depends on
     (articles/surrogates.py), or a function of the value returning them (the articles a
     list holds are known once it is computed); without them any visible change makes it
-    stale. Works whether or not the page cache is on."""
+    stale. `single_flight=False` for a value cheaper to compute than the lock's two round
+    trips (a small query): every worker that misses it computes it. Works whether or not
+    the page cache is on."""
     if not settings.FRAGMENT_CACHE_ENABLED:
         return compute()
     timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
@@ -59,9 +61,13 @@ def generation_cached(name, compute, timeout=None, keys=None):
             if local is not None and versions_match(local[0]):
                 return local[1]
             stored = cache.get(key)
+            # The copy this process holds was just found stale: the same one in the shared
+            # cache is too, without reading its versions again.
+            if local is not None and _is_stored_value(stored) and stored[0] == local[0]:
+                stored = None
         else:
             generation, _next_publication, stored = state_and_value(key)
-        fresh = _is_fresh(stored)
+        fresh = stored is not None and _is_fresh(stored)
     except Exception:
         logger.exception("Cache unavailable; computing %s", name)
         return compute()
@@ -70,7 +76,7 @@ def generation_cached(name, compute, timeout=None, keys=None):
             _remember_locally(key, stored)
         return stored[1]
     # Single flight: one worker computes, the others wait for its value.
-    if not acquire(key):
+    if single_flight and not acquire(key):
         stored = wait_for(key, _is_fresh)
         if stored is not None:
             return stored[1]
@@ -85,7 +91,8 @@ def generation_cached(name, compute, timeout=None, keys=None):
         except Exception:
             logger.exception("Could not cache %s", name)
     finally:
-        release(key)
+        if single_flight:
+            release(key)
     return value
 
 

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
+from articles.querysets import with_plain_prefetches
 from articles.surrogates import shown_keys
 from pagecache.fragments import generation_cached
 
@@ -61,7 +62,7 @@ class ArticlePaginator(Paginator):
             # work on them, the same for every reader until content changes.
             rows = generation_cached(
                 f"paginator-page:{self.count_key}:{bottom}:{top}",
-                lambda: list(self.slice(bottom, top)),
+                lambda: with_plain_prefetches(list(self.slice(bottom, top))),
                 keys=self.row_keys,
             )
         return self._get_page(rows, number, self)

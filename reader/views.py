@@ -24,7 +24,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import counts, surrogates
 from articles.models import Article, Author, Correction, Organisation, Section, Topic
-from articles.querysets import LISTING_PREFETCH
+from articles.querysets import LISTING_PREFETCH, with_plain_prefetches
 from pagecache.fragments import generation_cached
 from pagecache.surrogate import add_keys
 
@@ -137,9 +137,9 @@ class HomeView(ArticleCardsMixin, TemplateView):
         walk = articles.prefetch_related(None)
         lead = walk.filter(featured=True).first()
         newest = list(walk[: size + 1])
-        prefetch_related_objects(
-            [article for article in (lead, *newest) if article is not None], *LISTING_PREFETCH
-        )
+        shown = [article for article in (lead, *newest) if article is not None]
+        prefetch_related_objects(shown, *LISTING_PREFETCH)
+        with_plain_prefetches(shown)
         if lead is None:
             return (newest[0], newest[1:]) if newest else (None, [])
         return lead, [article for article in newest if article.pk != lead.pk][:size]

@@ -119,3 +119,27 @@ def test_an_author_is_public_once_a_published_article_carries_their_byline(make_
     make_article(authors=[public])
     assert set(Author.objects.public()) == {public, hidden[0]}
     assert Author.objects.public().count() == 2  # EXISTS: each author once, however many articles
+
+
+def test_plain_prefetches_keep_the_rows_and_pickle_smaller(make_article, django_assert_num_queries):
+    import pickle
+
+    from articles.querysets import with_plain_prefetches
+    from tests.pictures import make_image
+
+    author = Author.objects.create(name="Ada Chan", slug="ada")
+    make_article(
+        authors=[author],
+        topics=[Topic.objects.create(name="robotics")],
+        organisations=[Organisation.objects.create(name="HKSTP", kind="incubator")],
+        hero=make_image("A harbour", size=(1600, 900)),
+    )
+    as_querysets = list(Article.objects.for_listing())
+    plain = with_plain_prefetches(list(Article.objects.for_listing()))
+    assert len(pickle.dumps(plain)) < len(pickle.dumps(as_querysets))
+    article = pickle.loads(pickle.dumps(plain))[0]
+    with django_assert_num_queries(0):
+        assert [a.name for a in article.authors.all()] == ["Ada Chan"]
+        assert [t.name for t in article.topics.all()[:3]] == ["robotics"]
+        assert [o.name for o in article.organisations.all()] == ["HKSTP"]
+        assert len(article.hero.renditions.all()) == len(as_querysets[0].hero.renditions.all()) > 0

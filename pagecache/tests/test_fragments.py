@@ -210,3 +210,65 @@ def test_a_typo_fix_recomputes_only_the_values_showing_that_article(
         with CaptureQueriesContext(connection) as captured:
             assert "(corrected)" in html(client.get(urls[name]))
         assert len(captured) > warm[name], name
+
+
+@pytest.mark.django_db
+def test_a_cheap_value_is_computed_without_the_lock(fragment_cache, monkeypatch):
+    """single_flight=False: a worker that misses computes at once, even while another holds
+    the lock, and takes no lock itself (two round trips fewer than the value costs)."""
+    from django.core.cache import cache
+
+    from pagecache import fragments
+
+    key = "page-cache:fragment:cheap"
+    assert fragments.acquire(key)  # "another worker" is computing
+    monkeypatch.setattr(fragments.time, "sleep", lambda seconds: pytest.fail("waited for the lock"))
+    assert generation_cached("cheap", lambda: "computed here", single_flight=False) == "computed here"
+    fragments.release(key)
+    with mock_cache_method(cache, "add") as adds:
+        cache.delete(key)
+        assert generation_cached("cheap", lambda: "again", single_flight=False) == "again"
+    assert not any(call.args[0].endswith(":computing") for call in adds.call_args_list)
+    assert generation_cached("cheap", lambda: "not again", single_flight=False) == "again"
+
+
+@pytest.mark.django_db
+def test_a_stale_copy_kept_here_costs_no_second_read_of_its_versions(fragment_cache):
+    """Within a request, a value this process holds and finds stale is read from the shared
+    cache once; when that copy is the same stale one, it is recomputed at once."""
+    from django.core.cache import cache
+
+    from pagecache.generation import bump_keys, request_state, state_and_values
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    def in_request(version_reads=None):
+        token = request_state.set({})
+        try:
+            state_and_values([])  # as the page cache reads the content state first
+            with mock_cache_method(cache, "get_many") as reads:
+                value = generation_cached("kept", compute, keys=["kept-key"])
+            if version_reads is not None:
+                version_reads.extend(reads.call_args_list)
+            return value
+        finally:
+            request_state.reset(token)
+
+    assert in_request() == 1
+    assert in_request() == 1  # fetched, and kept by this process
+    bump_keys(["kept-key"])
+    version_reads = []
+    assert in_request(version_reads) == 2
+    # The copy here found stale (one read), none for the same copy in the shared cache, and
+    # the versions to store the new value with.
+    assert len(version_reads) == 2
+
+
+def mock_cache_method(cache, name):
+    from unittest import mock
+
+    return mock.patch.object(cache, name, wraps=getattr(cache, name))

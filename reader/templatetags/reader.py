@@ -241,6 +241,7 @@ def navigation_sections():
         "navigation-sections",
         lambda: list(Section.objects.only("name", "name_zh_hant", "slug")),
         keys=(surrogates.SECTIONS,),
+        single_flight=False,
     )
 
 
