@@ -246,6 +246,14 @@ def navigation_sections():
 
 
 @register.simple_tag(takes_context=True)
+def primary_navigation(context):
+    """The main navigation's items (includes/primary_nav_items.html), rendered once for the
+    two places that show them: the desktop bar and the phone menu."""
+    items = context.template.engine.get_template("includes/primary_nav_items.html")
+    return items.render(context)
+
+
+@register.simple_tag(takes_context=True)
 def nav_current(context, url, section=None, within=None):
     """The aria-current attribute of a main navigation link to `url`: "page" on that page;
     "true" on a page inside it, which is highlighted the same way: an article in `section`,
