@@ -121,9 +121,9 @@ class HomeView(ArticleCardsMixin, TemplateView):
         # Maintained counts (articles/counts.py), read once per content generation
         # (reader/directories.py). Stories, as the lists show them: an article and its
         # translation count once.
-        context["sections"] = directories.sections_with_counts()
-        context["organisations"] = directories.most_covered(Organisation, FRONT_PAGE_TAGS)
-        context["topics"] = directories.most_covered(Topic, FRONT_PAGE_TAGS)
+        context["sections"], context["organisations"], context["topics"] = directories.front_page_directories(
+            FRONT_PAGE_TAGS
+        )
         return context
 
     def lead_and_latest(self):

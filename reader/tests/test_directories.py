@@ -123,3 +123,25 @@ class TestDirectories:
                 # The page's tags and the navigation; the counts come from the cache.
                 with django_assert_max_num_queries(2):
                     ok_html(client.get(url))
+
+
+@pytest.mark.django_db
+def test_the_front_pages_directories_are_kept_each_until_what_it_counts_changes(fragment_cache, make_article):
+    from articles import surrogates
+    from pagecache.generation import bump_keys
+    from reader import directories
+
+    topic = Topic.objects.create(name="robotics")
+    hkstp = Organisation.objects.create(name="HKSTP", kind=Organisation.Kind.INCUBATOR)
+    make_article(topics=[topic], organisations=[hkstp])
+    sections, organisations, topics = directories.front_page_directories(12)
+    assert [(t.name, t.num_articles) for t in topics] == [("robotics", 1)]
+    assert [(o.name, o.num_articles) for o in organisations] == [("HKSTP", 1)]
+    assert sum(section.num_articles for section in sections) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert directories.front_page_directories(12)[2] == topics
+    assert len(queries) == 0
+    bump_keys([surrogates.TOPICS])
+    with mock.patch.object(directories, "most_covered", wraps=directories.most_covered) as recomputed:
+        directories.front_page_directories(12)
+    assert [call.args[0] for call in recomputed.call_args_list] == [Topic]
