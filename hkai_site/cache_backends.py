@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
@@ -52,11 +53,32 @@ class ReusingRedisCacheClient(RedisCacheClient):
             pipe.incr(key)
             return pipe.execute()[1]
 
+    def set_and_delete(self, key, value, timeout, delete_key):
+        """set(key, value, timeout) and delete(delete_key) in one round trip: a computed
+        value stored and its single-flight lock released (pagecache.fragments.store_and_release)."""
+        value = self._serializer.dumps(value)
+        with self.get_client(key, write=True).pipeline(transaction=False) as pipe:
+            if timeout == 0:
+                pipe.delete(key)
+            else:
+                pipe.set(key, value, ex=timeout)
+            pipe.delete(delete_key)
+            pipe.execute()
+
 
 class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def set_and_delete(self, key, value, timeout=DEFAULT_TIMEOUT, delete_key=None, version=None):
+        """set() and delete() in one round trip (see the client's set_and_delete())."""
+        self._cache.set_and_delete(
+            self.make_and_validate_key(key, version=version),
+            value,
+            self.get_backend_timeout(timeout),
+            self.make_and_validate_key(delete_key, version=version),
+        )
 
     def count(self, key, timeout):
         """A request counter (core/ratelimit.py) in one round trip: see the client's count()."""
@@ -129,6 +151,9 @@ class FailSoftRedisCacheClient(ReusingRedisCacheClient):
 
     def count(self, key, timeout):
         return self._call("count", None, key, timeout)  # None: not counted
+
+    def set_and_delete(self, key, value, timeout, delete_key):
+        return self._call("set_and_delete", None, key, value, timeout, delete_key)
 
     def incr(self, key, delta):
         if time.monotonic() < self._down_until:

@@ -80,6 +80,7 @@ def generation_cached(name, compute, timeout=None, keys=None, single_flight=True
         stored = wait_for(key, _is_fresh)
         if stored is not None:
             return stored[1]
+    stored = None
     try:
         value = compute()
         try:
@@ -87,12 +88,11 @@ def generation_cached(name, compute, timeout=None, keys=None, single_flight=True
             # `generation` was read before compute() read any content (versions_to_record).
             versions = versions_to_record(depends_on or (UNKEYED,), generation)
             if versions is not None:
-                cache.set(key, (versions, value), timeout)
+                stored = (versions, value)
         except Exception:
             logger.exception("Could not cache %s", name)
     finally:
-        if single_flight:
-            release(key)
+        store_and_release(key, stored, timeout, locked=single_flight)
     return value
 
 
@@ -197,6 +197,25 @@ def release(key):
         cache.delete(f"{key}:computing")
     except Exception:
         logger.exception("Could not release %s", key)
+
+
+def store_and_release(key, value, timeout, locked=True):
+    """Store `value` at `key` (unless it is None) and release the lock to compute it (if
+    `locked`): in one round trip where the cache can (Redis, hkai_site/cache_backends.py),
+    as the last step of computing a missing value or page. Never raises."""
+    if value is None:
+        if locked:
+            release(key)
+        return
+    try:
+        if locked and hasattr(cache, "set_and_delete"):
+            cache.set_and_delete(key, value, timeout, delete_key=f"{key}:computing")
+            return
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.exception("Could not store %s", key)
+    if locked:
+        release(key)
 
 
 def wait_for(key, is_fresh):

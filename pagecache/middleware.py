@@ -6,12 +6,11 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from . import surrogate
-from .fragments import acquire, release, wait_for
+from .fragments import acquire, release, store_and_release, wait_for
 from .generation import request_state as _request_state
 from .generation import state_and_value, versions_match, versions_to_record
 
@@ -103,11 +102,9 @@ class PageCacheMiddleware:
             fresh = wait_for(key, self.is_fresh)
             if fresh is not None:
                 return self.hit(request, fresh)
-        try:
-            return self.render(request, key, (generation, next_publication), stored)
-        finally:
-            if request.method == "GET":
-                release(key)
+        return self.render(
+            request, key, (generation, next_publication), stored, locked=request.method == "GET"
+        )
 
     @staticmethod
     def is_fresh(stored):
@@ -125,7 +122,22 @@ class PageCacheMiddleware:
         patch_vary_headers(response, ("Cookie",))
         return response
 
-    def render(self, request, key, state, previous):
+    def render(self, request, key, state, previous, locked=False):
+        """The response, stored at `key` (None: not stored) when it may be shared. `locked`:
+        this request holds the lock to render it, released with the store (one round trip)
+        or without one."""
+        try:
+            response, page = self.render_page(request, key, state, previous)
+        except BaseException:
+            if locked:
+                release(key)
+            raise
+        if key is not None:
+            store_and_release(key, page, settings.PAGE_CACHE_SECONDS, locked=locked)
+        return response
+
+    def render_page(self, request, key, state, previous):
+        """(the response, the page to store or None)."""
         token, collected = surrogate.collecting()
         try:
             response = self.get_response(request)
@@ -133,7 +145,8 @@ class PageCacheMiddleware:
             surrogate.stop_collecting(token)
         if request.method != "GET" or not self.storable(request, response):
             surrogate.make_private(response)
-            return response
+            return response, None
+        page = None
         keys = surrogate.page_keys(collected)
         etag = surrogate.make_etag(response.content)
         # The same page as the one stored before keeps its Last-Modified: a browser's
@@ -150,7 +163,6 @@ class PageCacheMiddleware:
                 versions = versions_to_record(keys, generation)
                 if versions is not None:
                     page = self.freeze(versions, response, keys, etag, last_modified)
-                    cache.set(key, page, settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.exception("Could not store a page in the page cache")
             response["X-Cache"] = "MISS"
@@ -163,8 +175,8 @@ class PageCacheMiddleware:
             for name in ("X-Cache", settings.PAGE_CACHE_SURROGATE_HEADER):
                 if response.has_header(name):
                     not_modified[name] = response[name]
-            return not_modified
-        return response
+            return not_modified, page
+        return response, page
 
     @staticmethod
     def shareable_request(request):

@@ -34,6 +34,21 @@ def test_a_counter_counts_and_expires():
         cache.delete("hits")
 
 
+def test_a_value_is_stored_and_its_lock_released_in_one_round_trip():
+    if reason := redis_unreachable():
+        pytest.skip(reason)
+    with override_settings(CACHES={"default": BACKENDS["redis"]}):
+        cache.add("page:computing", 1, timeout=30)
+        client = cache._cache.get_client(write=True)
+        with mock.patch.object(client, "pipeline", wraps=client.pipeline) as pipelines:
+            cache.set_and_delete("page", {"html": "<p>"}, 30, delete_key="page:computing")
+        assert pipelines.call_count == 1
+        assert cache.get("page") == {"html": "<p>"}
+        assert not cache.has_key("page:computing")
+        assert 0 < client.ttl(cache.make_key("page")) <= 30
+        cache.delete("page")
+
+
 def unused_port():
     import socket
 
@@ -69,6 +84,7 @@ class TestRedisDown:
             cache.delete("a")
             assert not cache.has_key("a")
             assert cache.count("a", 10) is None  # not counted: the rate limit lets it through
+            assert cache.set_and_delete("a", 1, 10, delete_key="b") is None
             with pytest.raises(RedisConnectionError):  # the generation bump must know it failed
                 cache.incr("a")
 

@@ -161,6 +161,16 @@ class TestResponseRules:
         response = client.get(url)
         assert response.get("X-Cache") != "HIT"
 
+    @pytest.mark.parametrize("url", ["/t/plain/", "/t/cookie/", "/t/404/"])
+    def test_the_lock_to_render_a_page_is_released_whether_it_is_stored_or_not(self, page_cache, client, url):
+        from pagecache.fragments import acquire, release
+        from pagecache.middleware import page_key
+
+        response = client.get(url)
+        key = page_key(response.wsgi_request)
+        assert acquire(key)  # no lock left behind by the request
+        release(key)
+
     def test_a_cookie_is_never_replayed_to_another_reader(self, page_cache, client):
         assert "flavour" in client.get("/t/cookie/").cookies
         client.cookies.clear()
