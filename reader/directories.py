@@ -52,12 +52,11 @@ def published_directory(model):
 def most_covered(model, limit):
     """The `limit` tags with the most published articles (ties by name), each with
     `num_articles`."""
-    stories = counts.stories(counts.MODEL_KINDS[model])
+    # The limit-th count and every tag with at least as many (ties are ordered by name).
+    stories = counts.most_stories(counts.MODEL_KINDS[model], limit)
     if not stories:
         return []
-    # Only tags counting at least as many as the limit-th can be among them.
-    least = sorted(stories.values(), reverse=True)[:limit][-1]
-    tags = model.objects.in_bulk([pk for pk, n in stories.items() if n >= least])
+    tags = model.objects.in_bulk(list(stories))
     for pk, tag in tags.items():
         tag.num_articles = stories[pk]
     return sorted(tags.values(), key=lambda tag: (-tag.num_articles, tag.name))[:limit]

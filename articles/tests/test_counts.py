@@ -100,6 +100,16 @@ class TestMaintainedCounts:
         with django_assert_num_queries(1):  # the count, with the clock
             assert counts.total_stories() == 1
 
+    def test_the_most_counted_with_those_tied_with_the_last(self, make_article):
+        topics = {name: Topic.objects.create(name=name) for name in ("ai", "fintech", "robotics", "privacy")}
+        for name, n in (("ai", 3), ("fintech", 2), ("robotics", 2), ("privacy", 1)):
+            for _ in range(n):
+                make_article(topics=[topics[name]])
+        by_id = {topic.pk: name for name, topic in topics.items()}
+        most = counts.most_stories(PublishedCount.Kind.TOPIC, 2)
+        assert {by_id[pk]: n for pk, n in most.items()} == {"ai": 3, "fintech": 2, "robotics": 2}
+        assert len(counts.most_stories(PublishedCount.Kind.TOPIC, 10)) == 4  # fewer than asked: all
+
     def test_a_typo_fix_recounts_nothing(self, make_article):
         article = make_article()
         article.title = "Fixed"
