@@ -181,7 +181,7 @@ class ArticleQuerySet(models.QuerySet):
         the listing pages and the feeds alike."""
         return self.filter(**{obj.article_lookup: obj})
 
-    def for_language(self, language, probe=False):
+    def for_language(self, language):
         """Each story once, in `language` where this queryset holds that version: the
         articles of this queryset without those in another language whose translation
         into `language` is in it too. Nothing is hidden for want of a translation: an
@@ -190,15 +190,7 @@ class ArticleQuerySet(models.QuerySet):
         Apply it on top of published() and the list's own filters (section, tag, search),
         as the last filter: "in it too" means in this very list, so an article whose
         translation is filed under another section still appears in its own section.
-        One subquery of the same filters; no extra query.
-
-        `probe=True` writes the subquery as a lookup of each row's translation (NOT EXISTS)
-        rather than a set of the list's ids (NOT IN), which PostgreSQL builds from every
-        published article before the first row: better for a query that reads a few
-        thousand rows and keeps some (related articles), worse for counting a whole list."""
-        if probe:
-            translation_here = self.order_by().filter(pk=OuterRef("translation_id"))
-            return self.exclude(~Q(language=language) & Exists(translation_here))
+        One subquery of the same filters; no extra query."""
         in_this_list = self.order_by().values("pk")
         return self.exclude(~Q(language=language) & Q(translation__in=in_this_list))
 

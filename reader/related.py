@@ -77,7 +77,7 @@ def related_articles(article, language=None, limit=RELATED_ARTICLES, candidates=
     )
     counts = [Count(join, distinct=True) for join in joins]
     return list(
-        published.for_language(language or get_language(), probe=True)
+        published.for_language(language or get_language())
         .filter(window)
         .exclude(pk__in=[pk for pk in (article.pk, article.translation_id) if pk])
         .annotate(**joins)
