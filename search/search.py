@@ -276,7 +276,8 @@ class ArticleSearch:
     def did_you_mean(self):
         """The same search with misspelt words and unknown tags replaced by the nearest public
         names (spelling.py), as {"q": ..., "values": ..., "label": ..., "url": ...}, or None when
-        nothing is near. For a search that found nothing: a few queries per word."""
+        nothing is near. For a search that found nothing: a few queries per word, and only
+        a probe for a word some published article holds (_published_words_hold)."""
         changed = False
         words = []
         for word in self.q.split()[:MAX_SPELLING_WORDS]:
@@ -286,6 +287,7 @@ class ArticleSearch:
                 and not contains_cjk(word)
                 and not word.startswith(("-", '"'))
                 and word.lower() != "or"
+                and not self._published_words_hold(word)
             ):
                 for kind in NAMED_KINDS:
                     found = nearest_name(kind.model, word)
@@ -314,6 +316,29 @@ class ArticleSearch:
         corrected = ArticleSearch(q=" ".join(words), values=values, language=self.language)
         label = " · ".join(filter(None, [corrected.q, *labels]))
         return {"q": corrected.q, "values": values, "label": label, "url": corrected.url()}
+
+    @staticmethod
+    def _published_words_hold(word):
+        """Whether a published article matches `word` on its own: then it is a word of the
+        archive, not a misspelling, and needs no nearest name (one probe of the search
+        index, where the names' similarity is computed over every tag, per kind)."""
+        terms = parse_terms(word)
+        published, using = Article.objects.published(), Article.objects.db
+        if connections[using].vendor != "postgresql":
+            matching, rank = match_sqlite(published, terms)
+            return rank is not None and matching.exists()
+        matching, rank = match_postgresql(published, terms, full_text_query(terms, using=using), using)
+        if rank is None:
+            return False
+        if estimated_rows(matching) >= DENSE_MATCHES:
+            return matching.exists()  # a walk down the publication order meets one at once
+        # A rare word or none: as a bare EXISTS the planner walks the publication order
+        # hoping to meet a match soon, through the whole archive when there is none. The
+        # index's matches, materialized, cannot be walked.
+        sql, params = matching.order_by().values_list("pk").query.sql_with_params()
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"WITH matches AS MATERIALIZED ({sql}) SELECT 1 FROM matches LIMIT 1", params)
+            return cursor.fetchone() is not None
 
     # --- URLs --------------------------------------------------------------------------------
 
