@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -45,6 +45,12 @@ DENSE_MATCHES = 10_000
 # "Did you mean" looks at most this many words of a query.
 MAX_SPELLING_WORDS = 5
 
+
+# What a result (templates/search/includes/result.html) shows of an article beyond its row
+# and its section and hero: bylines, topics (as a list, `listed_topics`: as a tag manager,
+# each of a page's articles built a queryset of its own after the prefetch), the hero's
+# renditions. Not the organisations other listings prefetch, which a result does not show.
+RESULT_PREFETCH = ("authors", Prefetch("topics", to_attr="listed_topics"), "hero__renditions")
 
 # Best match first: the rank (backends), then the newest.
 RANKED_ORDER = ("-rank", "-published_at", "-id")
@@ -520,13 +526,17 @@ class ArticleSearch:
         return queryset.for_listing()
 
     def listing(self):
-        """The results for a listing page: results(), or for a search with words its
-        ranked ids (already in order, counted) with each page's rows read by id
-        (RankedResults), where results() would rank every match again for each page."""
-        queryset = self.results()
+        """The results for a listing page, with what a result shows (RESULT_PREFETCH):
+        results(), or for a search with words its ranked ids (already in order, counted)
+        with each page's rows read by id (RankedResults), published, where results() would
+        rank every match again for each page."""
+        self._matching()  # finds the ranked ids of a search with words
         if self._ids is None:
-            return queryset
-        return RankedResults(self._ids, queryset.order_by())
+            return self.results().prefetch_related(None).prefetch_related(*RESULT_PREFETCH)
+        rows = (
+            Article.objects.published().select_related("section", "hero").prefetch_related(*RESULT_PREFETCH)
+        )
+        return RankedResults(self._ids, rows)
 
     # --- facets ----------------------------------------------------------------------------
 
