@@ -1,8 +1,10 @@
 """ "Did you mean": the nearest public topic, organisation or section name to a word or tag
 that found nothing ("fintec" -> "fintech", "Cyberprot" -> "Cyberport"). Only public names
 are offered (a tag only drafts carry is never suggested). PostgreSQL: pg_trgm's similarity
-(the extension migration 0004 installs); SQLite: edit distance in Python over the public
-names (few: tags and sections, not words of the articles)."""
+(the extension articles migration 0004 installs) among the names its `%` finds through the
+tag names' trigram indexes (search migration 0002); SQLite: edit distance in Python over
+the public names (few: tags and sections, not words of the articles). A word that published
+articles hold is not looked up at all (ArticleSearch.did_you_mean)."""
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections, transaction
