@@ -100,16 +100,17 @@ def snippet(text, strings, length=SNIPPET_LENGTH):
     """A window of `text` (HTML or Markdown, as plain text) around its first match, marked;
     "" when nothing in it matched. A body is long and its first match usually early: the
     window is looked for in its first lines (cut where a line ends, which Markdown's
-    links, images and emphasis do not cross), then in twice as many, up to the whole
-    text, rather than the whole body made plain and folded each time."""
+    links, images and emphasis do not cross), and only then in the whole text, rather
+    than the whole body made plain and folded each time. (Not in growing parts: a body
+    the search matched by a stem alone, "regulated" for "regulation", has no match to
+    mark, and would be read several times over.)"""
     text = text or ""
-    scan = SNIPPET_SCAN
-    while True:
-        cut = text.find("\n", scan) if scan < len(text) else -1
-        found = _snippet(text if cut == -1 else text[:cut], strings, length, more=cut != -1)
+    cut = text.find("\n", SNIPPET_SCAN) if SNIPPET_SCAN < len(text) else -1
+    if cut != -1:
+        found = _snippet(text[:cut], strings, length, more=True)
         if found is not None:
             return found
-        scan *= 2
+    return _snippet(text, strings, length)
 
 
 def _snippet(text, strings, length, more=False):
