@@ -436,19 +436,19 @@ class ArticleSearch:
 
     def _ranked_candidates(self, matching, rank):
         """The newest MAX_RANKED matches as (id, rank, published_at, language,
-        translation_id, section_id) rows: found once per search, ranked in the same query, then
-        ranked, counted and faceted as a list of ids. As a subquery instead, each of those
-        queries matched the whole archive again (seconds at 100,000 articles).
+        translation_id, section_id) rows: found once per search and ranked in the same
+        query, then sorted, counted and faceted as a list of ids. As a subquery instead,
+        each of those queries matched the whole archive again (seconds at 100,000 articles).
 
         PostgreSQL finds them one of two ways, by the planner's estimate of the matches
         (an EXPLAIN, a millisecond): a word most articles hold ("privacy") walks the
         publication order and stops at MAX_RANKED matches, ranking each as it reads its
         stored document; a rarer one ("fintech regulation") takes every match's id and
         date from the GIN index, and only the newest MAX_RANKED of those are read again to
-        be ranked, in the same query. The walk reads each article's stored document to test it, so for a rare
-        word it would read tens of thousands (bench/RESULTS.md, "Search"). With Chinese,
-        the words table's matches are a subquery the planner estimates blindly: the
-        estimate is the narrowest group's, on its own indexes
+        be ranked, in the same query. The walk reads each article's stored document to
+        test it, so for a rare word it would read tens of thousands (bench/RESULTS.md,
+        "Search"). With Chinese, the words table's matches are a subquery the planner
+        estimates blindly: the estimate is the narrowest group's, on its own indexes
         (backends.postgresql_narrowest_group), and a rare one's ids, taken from those
         indexes, are the articles the whole query is tested on."""
         if self._candidates is None:
@@ -622,8 +622,8 @@ class ArticleSearch:
             branches.append(
                 branch(
                     kind,
-                    f"(SELECT * FROM {kind.param}_counts WHERE n >= COALESCE((SELECT n FROM {kind.param}_counts"
-                    f" ORDER BY n DESC LIMIT 1 OFFSET {int(size) - 1}), 0))",
+                    f"(SELECT * FROM {kind.param}_counts WHERE n >= COALESCE("
+                    f"(SELECT n FROM {kind.param}_counts ORDER BY n DESC LIMIT 1 OFFSET {int(size) - 1}), 0))",
                 )
             )
         if not active_ids[SECTION.param] and self._section_counts:

@@ -12,7 +12,12 @@ TABLES = ("articles_topic", "articles_organisation")
 
 
 def index_names():
-    return [(f"search_{table.removeprefix('articles_')}_{column}_trgm", table, column) for table in TABLES for column in COLUMNS]
+    """(index, table, column): search_topic_name_trgm on articles_topic (name), and so on."""
+    return [
+        (f"search_{table.removeprefix('articles_')}_{column}_trgm", table, column)
+        for table in TABLES
+        for column in COLUMNS
+    ]
 
 
 def create(apps, schema_editor):
