@@ -91,11 +91,14 @@ def article_card(
     title=None,
     standfirst=None,
     snippet=None,
+    topics=None,
 ):
     """<article class="card">: the picture, the section, the title, the standfirst, the
     byline and the first topics. `heading` is the title's element (h2 in a list, h3 under a
     heading); `title`, `standfirst` and `snippet` replace the article's own texts (the
-    search's, with the matched words marked); `eager_image` for a card above the fold."""
+    search's, with the matched words marked); `topics` the article's topics where they were
+    prefetched into a list (the search's `listed_topics`); `eager_image` for a card above
+    the fold."""
     if heading not in CARD_HEADINGS:
         raise ValueError(f"A card's heading is one of {CARD_HEADINGS}, not {heading!r}")
     url = escaped(article.get_absolute_url())
@@ -125,7 +128,7 @@ def article_card(
     if snippet:
         parts.append(f'<p class="search-result__snippet"{lang}>{escaped(snippet)}</p>')
     parts.append(byline(article))
-    topics = article.topics.all()[:CARD_TOPICS]
+    topics = (article.topics.all() if topics is None else topics)[:CARD_TOPICS]
     if topics:
         links = "".join(
             f'<li><a href="{escaped(topic.get_absolute_url())}">{escaped(topic.localized_name)}</a></li>'

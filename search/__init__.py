@@ -26,9 +26,9 @@ Semantics
 - A search with words ranks the newest MAX_RANKED matches (both databases): a word
   that nearly every article holds ("AI") would otherwise rank the whole archive (seconds
   at 100,000 articles). They are found once per search, as a list of ids
-  (ArticleSearch._candidate_ids: on PostgreSQL a walk down the publication order for a
+  (ArticleSearch._ranked_candidates: on PostgreSQL a walk down the publication order for a
   common word, the GIN index's matches for a rare one, Chinese words judged by the words
-  index's own estimate), then ranked once, each story once (_match_ids); results, their
+  index's own estimate), ranked as they are found, each story once (_match_ids); results, their
   count and the facets are those ids (one array parameter on PostgreSQL), and the page
   reads only its own rows by id (RankedResults); it says so when the limit is reached.
 - Everything starts from `Article.objects.published()`: drafts and scheduled articles never

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import BooleanField, Case, Expression, F, FloatField, Q, TextField, Value, When
+from django.db.models import BooleanField, Case, Expression, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Upper
 
@@ -223,16 +223,26 @@ def sqlite_term(text):
     """(condition, rank) of one CJK term on SQLite: all its words in the FTS5 table, its
     other parts by substring."""
     words, others = split_term(text)
-    condition, rank = Q(), Value(0.0, output_field=FloatField())
+    condition, ranks = Q(), []
     if words:
         match = " AND ".join(f'"{word}"' for word in words)
         condition &= Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]))
-        for word in words:
-            rank = rank + WordsRank(word)
+        ranks += [WordsRank(word) for word in words]
     for other in others:
         condition &= substring_q(other)
-        rank = rank + substring_rank(other)
-    return condition, rank
+        ranks.append(substring_rank(other))
+    return condition, sum_of(ranks)
+
+
+def sum_of(ranks):
+    """The sum of rank expressions, flat: `a + b + c`. Added up one by one, Django nests
+    each sum in parentheses, and SQLite's parser overflows on a long query's hundred levels
+    ("香港" written a hundred times is a hundred words)."""
+    if not ranks:
+        return Value(0.0, output_field=FloatField())
+    if len(ranks) == 1:
+        return ranks[0]
+    return Func(*ranks, template="(%(expressions)s)", arg_joiner=" + ", output_field=FloatField())
 
 
 def postgresql_term_index_sql(term, using):
@@ -332,16 +342,16 @@ def match_sqlite(queryset, terms):
 def match_groups(queryset, groups, cjk_term, other_term):
     """Every group (AND), each of its terms an alternative (OR); a negated group excludes.
     `cjk_term` and `other_term` give a term's (condition, rank). Returns (queryset, rank)."""
-    rank = Value(0.0, output_field=FloatField())
+    ranks = []
     for group in groups:
         condition = Q()
         for term in group:
             term_condition, term_rank = (cjk_term if term.cjk else other_term)(term.text)
             condition |= term_condition
             if not term.negated:
-                rank = rank + term_rank
+                ranks.append(term_rank)
         queryset = queryset.exclude(condition) if group[0].negated else queryset.filter(condition)
-    return queryset, rank
+    return queryset, sum_of(ranks)
 
 
 def match_substrings(queryset, groups, matches=substring_q):

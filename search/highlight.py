@@ -13,6 +13,8 @@ from core.text import fold_chinese
 from .backends import split_term
 
 SNIPPET_LENGTH = 200
+# How much of a body (characters, to the end of that line) a snippet is first looked for in.
+SNIPPET_SCAN = 1500
 # Markdown that readers never see as text: images, link targets, tags, heading and emphasis
 # marks ("[HKU](https://hku.hk)" reads "HKU").
 _MARKDOWN_NOISE = [
@@ -96,13 +98,32 @@ def plain_text(markdown):
 
 def snippet(text, strings, length=SNIPPET_LENGTH):
     """A window of `text` (HTML or Markdown, as plain text) around its first match, marked;
-    "" when nothing in it matched."""
+    "" when nothing in it matched. A body is long and its first match usually early: the
+    window is looked for in its first lines (cut where a line ends, which Markdown's
+    links, images and emphasis do not cross), and only then in the whole text, rather
+    than the whole body made plain and folded each time. (Not in growing parts: a body
+    the search matched by a stem alone, "regulated" for "regulation", has no match to
+    mark, and would be read several times over.)"""
+    text = text or ""
+    cut = text.find("\n", SNIPPET_SCAN) if SNIPPET_SCAN < len(text) else -1
+    if cut != -1:
+        found = _snippet(text[:cut], strings, length, more=True)
+        if found is not None:
+            return found
+    return _snippet(text, strings, length)
+
+
+def _snippet(text, strings, length, more=False):
+    """snippet() of `text`; with `more` (the text goes on after it), None where its first
+    match is not in it, or its window would need what follows."""
     plain = plain_text(text)
     spans = _spans(plain, strings, first=True)
     if not spans:
-        return ""
+        return None if more else ""
     start = max(0, spans[0][0] - length // 3)
+    if more and start + length > len(plain):
+        return None
     end = min(len(plain), start + length)
     window = plain[start:end]
     marked = mark(window, strings)
-    return mark_safe(("… " if start else "") + marked + (" …" if end < len(plain) else ""))
+    return mark_safe(("… " if start else "") + marked + (" …" if more or end < len(plain) else ""))

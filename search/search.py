@@ -4,12 +4,14 @@ package docstring."""
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
@@ -38,11 +40,17 @@ FACET_SIZE = 15
 # A search with words ranks at most this many matches, the newest (see the docstring).
 MAX_RANKED = 1000
 # Estimated matches from which PostgreSQL walks the publication order rather than taking
-# every match from the index (ArticleSearch._candidate_ids).
+# every match from the index (ArticleSearch._ranked_candidates).
 DENSE_MATCHES = 10_000
 # "Did you mean" looks at most this many words of a query.
 MAX_SPELLING_WORDS = 5
 
+
+# What a result (reader/cards.py, as search/search.html calls it) shows of an article beyond its row
+# and its section and hero: bylines, topics (as a list, `listed_topics`: as a tag manager,
+# each of a page's articles built a queryset of its own after the prefetch), the hero's
+# renditions. Not the organisations other listings prefetch, which a result does not show.
+RESULT_PREFETCH = ("authors", Prefetch("topics", to_attr="listed_topics"), "hero__renditions")
 
 # Best match first: the rank (backends), then the newest.
 RANKED_ORDER = ("-rank", "-published_at", "-id")
@@ -153,11 +161,13 @@ class ArticleSearch:
     values: dict = field(default_factory=dict)
     # The page's language: of a story whose two versions match, the one listed. None lists both.
     language: str = None
-    # The ids of the matches ranked (_candidate_ids), once found; the matching queryset.
+    # The rows of the matches ranked (_ranked_candidates), once found; the matching queryset.
     _candidates: list = field(default=None, repr=False, compare=False)
     _matched: tuple = field(default=None, repr=False, compare=False)
     # The ids of the ranked matches, each story once (_match_ids); None without words.
     _ids: list = field(default=None, repr=False, compare=False)
+    # How many of those ids each section holds ({section id: count}), for its facet.
+    _section_counts: Counter = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_query_dict(cls, query_dict, language=None):
@@ -272,7 +282,8 @@ class ArticleSearch:
     def did_you_mean(self):
         """The same search with misspelt words and unknown tags replaced by the nearest public
         names (spelling.py), as {"q": ..., "values": ..., "label": ..., "url": ...}, or None when
-        nothing is near. For a search that found nothing: a few queries per word."""
+        nothing is near. For a search that found nothing: a few queries per word, and only
+        a probe for a word some published article holds (_published_words_hold)."""
         changed = False
         words = []
         for word in self.q.split()[:MAX_SPELLING_WORDS]:
@@ -282,6 +293,7 @@ class ArticleSearch:
                 and not contains_cjk(word)
                 and not word.startswith(("-", '"'))
                 and word.lower() != "or"
+                and not self._published_words_hold(word)
             ):
                 for kind in NAMED_KINDS:
                     found = nearest_name(kind.model, word)
@@ -310,6 +322,29 @@ class ArticleSearch:
         corrected = ArticleSearch(q=" ".join(words), values=values, language=self.language)
         label = " · ".join(filter(None, [corrected.q, *labels]))
         return {"q": corrected.q, "values": values, "label": label, "url": corrected.url()}
+
+    @staticmethod
+    def _published_words_hold(word):
+        """Whether a published article matches `word` on its own: then it is a word of the
+        archive, not a misspelling, and needs no nearest name (one probe of the search
+        index, where the names' similarity is computed over every tag, per kind)."""
+        terms = parse_terms(word)
+        published, using = Article.objects.published(), Article.objects.db
+        if connections[using].vendor != "postgresql":
+            matching, rank = match_sqlite(published, terms)
+            return rank is not None and matching.exists()
+        matching, rank = match_postgresql(published, terms, full_text_query(terms, using=using), using)
+        if rank is None:
+            return False
+        if estimated_rows(matching) >= DENSE_MATCHES:
+            return matching.exists()  # a walk down the publication order meets one at once
+        # A rare word or none: as a bare EXISTS the planner walks the publication order
+        # hoping to meet a match soon, through the whole archive when there is none. The
+        # index's matches, materialized, cannot be walked.
+        sql, params = matching.order_by().values_list("pk").query.sql_with_params()
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"WITH matches AS MATERIALIZED ({sql}) SELECT 1 FROM matches LIMIT 1", params)
+            return cursor.fetchone() is not None
 
     # --- URLs --------------------------------------------------------------------------------
 
@@ -375,49 +410,68 @@ class ArticleSearch:
         return matches, rank
 
     def _match_ids(self, matching, rank):
-        """The ranked matches' ids, each story once (for_language over the newest
-        MAX_RANKED matches, _candidate_ids), best first: one query, after which the
-        results, their count and the facets read plain ids, not the language rule's
-        subquery again each, and a page of results is its rows by id (RankedResults)."""
+        """The ranked matches' ids, each story once, best first: the newest MAX_RANKED
+        matches, each with its rank and what the language rule reads, fetched once
+        (_ranked_candidates), then the rule applied and the rows sorted here (the same
+        newest matches, kept or dropped by _one_story_each). After it, the results, their
+        count and the facets read plain ids, and a page of results is its rows by id
+        (RankedResults)."""
         if self._ids is None:
-            candidates = Article.objects.published().filter(
-                ids_q(self._candidate_ids(matching), Article.objects.db)
-            )
-            if self._vendor == "postgresql":
-                candidates = postgresql_aliases(candidates)
-            ranked = self._one_per_story(candidates).annotate(rank=rank).order_by(*RANKED_ORDER)
-            self._ids = list(ranked.values_list("pk", flat=True))
+            candidates = self._ranked_candidates(matching, rank)
+            kept = self._one_story_each(candidates)
+            kept.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)  # RANKED_ORDER
+            self._ids = [row[0] for row in kept]
+            self._section_counts = Counter(row[5] for row in kept)
         return self._ids
 
-    def _candidate_ids(self, matching):
-        """The ids of the newest MAX_RANKED matches: found once per search, then ranked,
-        counted and faceted as a list of ids. As a subquery instead, each of those queries
-        matched the whole archive again (seconds at 100,000 articles).
+    def _one_story_each(self, candidates):
+        """ArticleQuerySet.for_language over the candidates' rows, in Python: without an
+        article in another language whose translation is among them too. The candidates
+        are at hand already; in SQL the rule was a second query over the same rows
+        (TestOneStoryEach holds the two to the same answer)."""
+        if self.language is None:
+            return list(candidates)
+        ids = {row[0] for row in candidates}
+        return [row for row in candidates if row[3] == self.language or row[4] not in ids]
+
+    def _ranked_candidates(self, matching, rank):
+        """The newest MAX_RANKED matches as (id, rank, published_at, language,
+        translation_id, section_id) rows: found once per search and ranked in the same
+        query, then sorted, counted and faceted as a list of ids. As a subquery instead,
+        each of those queries matched the whole archive again (seconds at 100,000 articles).
 
         PostgreSQL finds them one of two ways, by the planner's estimate of the matches
         (an EXPLAIN, a millisecond): a word most articles hold ("privacy") walks the
-        publication order and stops at MAX_RANKED matches; a rarer one ("fintech
-        regulation") takes every match from the GIN index, then sorts those. The walk reads
-        each article's stored document to test it, so for a rare word it would read tens of
-        thousands (bench/RESULTS.md, "Search"). With Chinese, the words table's matches are
-        a subquery the planner estimates blindly: the estimate is the narrowest group's, on
-        its own indexes (backends.postgresql_narrowest_group), and a rare one's ids, taken
-        from those indexes, are the articles the whole query is tested on."""
+        publication order and stops at MAX_RANKED matches, ranking each as it reads its
+        stored document; a rarer one ("fintech regulation") takes every match's id and
+        date from the GIN index, and only the newest MAX_RANKED of those are read again to
+        be ranked, in the same query. The walk reads each article's stored document to
+        test it, so for a rare word it would read tens of thousands (bench/RESULTS.md,
+        "Search"). With Chinese, the words table's matches are a subquery the planner
+        estimates blindly: the estimate is the narrowest group's, on its own indexes
+        (backends.postgresql_narrowest_group), and a rare one's ids, taken from those
+        indexes, are the articles the whole query is tested on."""
         if self._candidates is None:
-            newest = matching.order_by("-published_at", "-id").values_list("pk", flat=True)
+            newest = matching.order_by("-published_at", "-id")
             sparse = self._sparse_matches(matching) if self._vendor == "postgresql" else None
             if sparse is not None and self._has_cjk:
                 # Narrowed to an array of ids, which the planner counts: no walk.
-                newest = sparse.order_by("-published_at", "-id").values_list("pk", flat=True)
+                newest = sparse.order_by("-published_at", "-id")
             elif sparse is not None:
-                ids = list(sparse.order_by().values_list("pk", flat=True))
-                newest = (
-                    Article.objects.published()
-                    .filter(ids_q(ids, Article.objects.db))
-                    .order_by("-published_at", "-id")
-                    .values_list("pk", flat=True)
+                # Every match from the GIN index (materialized: the planner cannot turn it
+                # back into a walk), the newest MAX_RANKED of them by date, and only those
+                # read again to be ranked, unordered (sorted below by rank).
+                sql, params = sparse.order_by().values_list("pk", "published_at").query.sql_with_params()
+                newest_ids = RawSQL(
+                    f"WITH matches (id, published_at) AS MATERIALIZED ({sql})"
+                    f" SELECT id FROM matches ORDER BY published_at DESC, id DESC LIMIT {MAX_RANKED}",
+                    params,
                 )
-            self._candidates = list(newest[:MAX_RANKED])
+                newest = postgresql_aliases(Article.objects.published().filter(pk__in=newest_ids)).order_by()
+            rows = newest.annotate(rank=rank).values_list(
+                "pk", "rank", "published_at", "language", "translation_id", "section_id"
+            )
+            self._candidates = list(rows[:MAX_RANKED])
         return self._candidates
 
     def _sparse_matches(self, matching):
@@ -472,31 +526,36 @@ class ArticleSearch:
         return queryset.for_listing()
 
     def listing(self):
-        """The results for a listing page: results(), or for a search with words its
-        ranked ids (already in order, counted) with each page's rows read by id
-        (RankedResults), where results() would rank every match again for each page."""
-        queryset = self.results()
+        """The results for a listing page, with what a result shows (RESULT_PREFETCH):
+        results(), or for a search with words its ranked ids (already in order, counted)
+        with each page's rows read by id (RankedResults), published, where results() would
+        rank every match again for each page."""
+        self._matching()  # finds the ranked ids of a search with words
         if self._ids is None:
-            return queryset
-        return RankedResults(self._ids, queryset.order_by())
+            return self.results().prefetch_related(None).prefetch_related(*RESULT_PREFETCH)
+        rows = (
+            Article.objects.published().select_related("section", "hero").prefetch_related(*RESULT_PREFETCH)
+        )
+        return RankedResults(self._ids, rows)
 
     # --- facets ----------------------------------------------------------------------------
 
     def facets(self, size=FACET_SIZE):
         """Topics, organisations and sections among the results with their counts, most used
-        first, without those already chosen: one aggregate query each."""
+        first, without those already chosen: for a search with words one query over its
+        ranked ids (_ranked_facet_rows), otherwise one aggregate query each."""
         matching, _ = self._matching()
-        if self._ids is not None:
-            # The ranked matches: their links by the through-table's article index, where a
-            # join with the articles had the planner read every link (200,000 for
-            # organisations).
-            links = ids_q(self._ids, Article.objects.db, field="content_object")
-        else:
-            links = Q(content_object__in=matching.values("pk"))
         active_ids = {kind.param: set() for kind in FILTER_KINDS}
         for active in self.filters:
             if active.known:
                 active_ids[active.kind.param].add(active.obj.pk)
+        if self._ids is not None:
+            rows = self._ranked_facet_rows(size, active_ids)
+            facets = [
+                self._facet(kind, rows.get(kind.param, []), "") for kind in (TOPIC, ORGANISATION, SECTION)
+            ]
+            return [facet for facet in facets if facet.items]
+        links = Q(content_object__in=matching.values("pk"))
         facets = []
         for kind in (TOPIC, ORGANISATION):
             # One row per (tag, article) in the through-table: counting rows never counts
@@ -517,6 +576,71 @@ class ArticleSearch:
             )
             facets.append(self._facet(SECTION, rows, "section__"))
         return [facet for facet in facets if facet.items]
+
+    def _ranked_facet_rows(self, size, active_ids):
+        """{param: [{"slug", "name", "name_zh_hant", "num_articles"}]} of the ranked matches
+        (published, each story once: _match_ids), most used first: one query. Topics and
+        organisations are counted by the tag's id in their through-table (its article index;
+        one row per tag and article, so an article counts once per tag), and only the tags
+        that can be among the `size` most used are joined to their names: grouped by the
+        names, every link was joined first and its three strings hashed. Sections were
+        counted as the matches were found (_section_counts)."""
+        if not self._ids:
+            return {}
+        using = Article.objects.db
+        quote = connections[using].ops.quote_name
+        if connections[using].vendor == "postgresql":
+            ids_source, ids_param = (
+                "SELECT unnest(%s::bigint[]) AS id",
+                "{" + ",".join(map(str, self._ids)) + "}",
+            )
+        else:
+            ids_source, ids_param = "SELECT value AS id FROM json_each(%s)", json.dumps(self._ids)
+        counts, branches, params = [f"ids AS MATERIALIZED ({ids_source})"], [], [ids_param]
+
+        def branch(kind, counted):
+            # The `size` most used, by count then name, of `counted` (object_id, n).
+            names = quote(kind.model._meta.db_table)
+            return (
+                f"SELECT * FROM (SELECT '{kind.param}' AS kind, o.slug, o.name, o.name_zh_hant, c.n,"
+                " ROW_NUMBER() OVER (ORDER BY c.n DESC, o.name) AS position"
+                f" FROM {counted} c JOIN {names} o ON o.id = c.object_id"
+                f" ORDER BY c.n DESC, o.name LIMIT {int(size)}) {kind.param}_facet"
+            )
+
+        for kind in (TOPIC, ORGANISATION):
+            through = kind.through._meta
+            tag = quote(through.get_field("tag").column)
+            article = quote(through.get_field(kind.through_fields[0]).column)
+            chosen = "".join(f" AND l.{tag} <> {int(pk)}" for pk in sorted(active_ids[kind.param]))
+            counts.append(
+                f"{kind.param}_counts AS (SELECT l.{tag} AS object_id, COUNT(*) AS n"
+                f" FROM ids JOIN {quote(through.db_table)} l ON l.{article} = ids.id"
+                f" WHERE 1 = 1{chosen} GROUP BY l.{tag})"
+            )
+            # Only the tags counted at least as often as the size-th most used one.
+            branches.append(
+                branch(
+                    kind,
+                    f"(SELECT * FROM {kind.param}_counts WHERE n >= COALESCE("
+                    f"(SELECT n FROM {kind.param}_counts ORDER BY n DESC LIMIT 1 OFFSET {int(size) - 1}), 0))",
+                )
+            )
+        if not active_ids[SECTION.param] and self._section_counts:
+            # A section chosen: every result is in it. The counts as literal rows (ints).
+            counted = " UNION ALL ".join(
+                f"SELECT {int(pk)} AS object_id, {int(n)} AS n" for pk, n in self._section_counts.items()
+            )
+            branches.append(branch(SECTION, f"({counted})"))
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"WITH {', '.join(counts)} {' UNION ALL '.join(branches)}", params)
+            fetched = sorted(cursor.fetchall(), key=lambda row: row[5])
+        rows = {}
+        for param, slug, name, name_zh_hant, num_articles, _position in fetched:
+            rows.setdefault(param, []).append(
+                {"slug": slug, "name": name, "name_zh_hant": name_zh_hant, "num_articles": num_articles}
+            )
+        return rows
 
     def _facet(self, kind, rows, prefix):
         language = get_language()

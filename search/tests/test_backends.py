@@ -150,7 +150,7 @@ class TestPostgreSQLIndexes:
 
     @staticmethod
     def matching_sql(search_):
-        """The query that matches the words (ArticleSearch._candidate_ids): the one that
+        """The query that matches the words (ArticleSearch._ranked_candidates): the one that
         reads a search index; the others take its list of ids."""
         from django.test.utils import CaptureQueriesContext
 

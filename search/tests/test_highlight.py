@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from search.highlight import mark, needles, plain_text, snippet
+from search.highlight import SNIPPET_LENGTH, SNIPPET_SCAN, _snippet, mark, needles, plain_text, snippet
 from search.query import parse_terms
 
 from .helpers import search
@@ -93,6 +93,26 @@ class TestSnippet:
         text = snippet(body, strings("privacy"))
         assert tags_in(text) <= {"<mark>", "</mark>"}
         assert "<mark>privacy</mark>" in text
+
+    @pytest.mark.parametrize("line", [0, 3, 40, 90, 199])
+    @pytest.mark.parametrize("needle", ["privacy", "私隱"])
+    def test_a_long_body_gives_the_whole_texts_snippet(self, line, needle):
+        # Read from its first lines, then more (snippet), a long body's snippet is the one
+        # its whole text gives (_snippet).
+        lines = [
+            f"Line {n} of a **long** body, with [a link](https://example.org/{n}) and words."
+            for n in range(200)
+        ]
+        lines[line] += f" The {needle} rules 香港."
+        body = "\n\n".join(lines)
+        assert len(body) > 4 * SNIPPET_SCAN
+        whole = _snippet(body, strings(needle), SNIPPET_LENGTH)
+        assert f"<mark>{needle}</mark> rules" in whole
+        assert snippet(body, strings(needle)) == whole
+
+    def test_a_long_body_without_a_match_has_no_snippet(self):
+        body = "\n".join(f"Line {n} of words." for n in range(1000))
+        assert snippet(body, strings("privacy")) == ""
 
 
 @pytest.mark.django_db

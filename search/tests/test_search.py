@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Section
 from search.search import ArticleSearch
 from tests.bilingual import CHINESE_LIST, ENGLISH_LIST
 from tests.page_checks import get
@@ -294,3 +294,111 @@ def test_filters_are_resolved_once_until_a_change_readers_see(
         story.status = Article.Status.DRAFT
         story.save()
     assert resolved() is None  # only a draft carries it now: no such topic
+
+
+def facets_of(search_):
+    """{param: [(name, count)]}, in the order the page lists them."""
+    return {f.kind.param: [(i.name, i.num_articles) for i in f.items] for f in search_.facets()}
+
+
+@pytest.mark.django_db
+class TestRankedFacets:
+    """A search with words counts its facets over its ranked ids in one query
+    (ArticleSearch._ranked_facet_rows); a search without words by the ORM over its matches.
+    Over the same articles the two must say the same."""
+
+    @pytest.fixture
+    def tagged(self, make_article, section):
+        research = Section.objects.create(name="Research", slug="research")
+        for n in range(20):
+            make_article(
+                body="Shared words.",
+                topics=[f"topic {n:02d}"] + (["popular"] if n % 2 else []) + (["rare"] if n == 3 else []),
+                organisations=["ASTRI"] if n % 3 else ["HKMA", "ASTRI"],
+                section=research if n % 4 == 0 else section,
+            )
+        make_article(
+            status=Article.Status.DRAFT, body="Shared words.", topics=["secret"], organisations=["x"]
+        )
+
+    @pytest.mark.parametrize("params", [{}, {"topic": "popular"}, {"org": "hkma"}, {"section": "research"}])
+    def test_the_same_as_without_words(self, tagged, params):
+        from django.http import QueryDict
+        from django.utils.http import urlencode
+
+        without = ArticleSearch.from_query_dict(QueryDict(urlencode(params)), language="en")
+        with_words = ArticleSearch.from_query_dict(
+            QueryDict(urlencode({**params, "q": "shared"})), language="en"
+        )
+        list(with_words.listing()[:1])
+        assert with_words.ranked_count() == without.results().count()
+        assert facets_of(with_words) == facets_of(without)
+
+    def test_most_used_first_then_by_name_and_limited(self, tagged):
+        search_ = ArticleSearch(q="shared", language="en")
+        topics = facets_of(search_)["topic"]
+        # popular (10), then the 14 first by name of the twenty counted once: the limit cuts
+        # among equal counts by name, not by whichever the database met first.
+        assert topics[0] == ("popular", 10)
+        assert topics[1:] == [("rare", 1)] + [(f"topic {n:02d}", 1) for n in range(13)]
+        assert facets_of(search_)["org"] == [("ASTRI", 20), ("HKMA", 7)]
+        assert facets_of(search_)["section"] == [("Government Initiatives", 15), ("Research", 5)]
+
+    def test_a_search_that_finds_nothing_has_no_facets(self, tagged):
+        assert ArticleSearch(q="nowhere", language="en").facets() == []
+
+
+@pytest.mark.django_db
+class TestOneStoryEach:
+    """The ranked ids hold each story once: ArticleQuerySet.for_language's rule, applied in
+    Python to the candidates' rows (ArticleSearch._one_story_each); it must keep exactly
+    what for_language keeps of the same candidates."""
+
+    @pytest.mark.parametrize("language", ["en", "zh-hant", None])
+    @pytest.mark.parametrize(
+        "q", ["fintech", "中文內容", "香港", "English", "grows or 中文內容", "text or 報道"]
+    )
+    def test_keeps_what_for_language_keeps(self, bilingual, language, q):
+        search_ = ArticleSearch(q=q, language=language)
+        list(search_.listing()[:1])
+        candidates = [row[0] for row in search_._candidates]
+        expected = Article.objects.published().filter(pk__in=candidates)
+        if language is not None:
+            expected = expected.for_language(language)
+        assert sorted(search_._ids) == sorted(expected.values_list("pk", flat=True))
+
+    def test_a_story_whose_versions_both_match_is_listed_in_the_page_language(self, bilingual):
+        english = ArticleSearch(q="grows or 中文內容", language="en")
+        assert [a.title for a in english.listing()[:10]] == ["Fintech grows in Hong Kong"]
+        chinese = ArticleSearch(q="grows or 中文內容", language="zh-hant")
+        assert [a.title for a in chinese.listing()[:10]] == ["香港金融科技起飛"]
+        both = ArticleSearch(q="grows or 中文內容")
+        assert sorted(a.title for a in both.listing()[:10]) == [
+            "Fintech grows in Hong Kong",
+            "香港金融科技起飛",
+        ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["privacy", "privacy rules", "data -rules", "香港 privacy", "私隱"])
+def test_walk_and_index_find_the_same_ranked_matches(make_article, monkeypatch, q):
+    """PostgreSQL takes a common word's matches by walking the publication order, a rare
+    word's from the GIN index (DENSE_MATCHES): the two ways must rank the same ids."""
+    from search import search
+
+    monkeypatch.setattr(search, "MAX_RANKED", 4)
+    now = timezone.now()
+    for n in range(8):
+        make_article(
+            title="Privacy rules" if n % 3 == 0 else f"Story {n}",
+            body="Data privacy 香港私隱." if n % 2 else "Data privacy.",
+            published_at=now - timedelta(days=n),
+        )
+    make_article(title="Secret privacy", status=Article.Status.DRAFT)
+    found = {}
+    for dense in (0, 10**9):
+        monkeypatch.setattr(search, "DENSE_MATCHES", dense)
+        search_ = ArticleSearch(q=q, language="en")
+        found[dense] = [a.title for a in search_.listing()[:10]]
+    assert found[0] == found[10**9]
+    assert found[0] and "Secret privacy" not in found[0]

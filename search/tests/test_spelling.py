@@ -58,3 +58,13 @@ class TestDidYouMean:
             response = search(client, **params)
             assert response.context["did_you_mean"] is None, params
             assert "quantum computing" not in response.content.decode()
+
+    def test_a_word_published_articles_hold_is_not_misspelt(self, client, tagged, make_article):
+        # "fintechs" is near the topic fintech, but an article says it: only "zzzz" found
+        # nothing, and nothing is near that.
+        make_article(title="Fintechs abroad")
+        assert search(client, q="fintechs zzzz").context["did_you_mean"] is None
+
+    def test_a_word_only_drafts_hold_is_still_misspelt(self, client, tagged, make_article):
+        make_article(title="Fintechs abroad", status=Article.Status.DRAFT)
+        assert search(client, q="fintechs zzzz").context["did_you_mean"]["q"] == "fintech zzzz"

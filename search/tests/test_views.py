@@ -177,10 +177,10 @@ class TestQueryCount:
             return len(queries), len(response.context["articles"])
 
         # Up to 15 for the search itself (PostgreSQL, everything at once; finding the ranked
-        # matches once is up to 5 of them: the planner's estimate of each group of words,
-        # the narrowest group's ids from its index, the newest matches among them, those
-        # once per story, which also counts them; an English word beside Chinese asks
-        # whether full-text search indexes it) + 1 for the base layout's section navigation.
+        # matches once is up to 4 of them: the planner's estimate of each group of words,
+        # the narrowest group's ids from its index, the newest matches among them ranked;
+        # an English word beside Chinese asks whether full-text search indexes it; the
+        # facets are one) + 1 for the base layout's section navigation.
         add(1)
         with django_assert_max_num_queries(16):
             one_queries, one_results = count_queries()
