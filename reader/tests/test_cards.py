@@ -93,3 +93,10 @@ def test_byline_names_in_the_pages_language(make_article):
     with translation.override("zh-hant"):
         assert f"閱讀時間 {minutes} 分鐘" in byline(article)
         assert byline(article).startswith('<p class="byline"><span class="authors">撰文：')
+
+
+def test_topics_prefetched_elsewhere_are_shown_without_a_query(hostile, django_assert_num_queries):
+    first_two = list(hostile.topics.all()[:2])
+    with django_assert_num_queries(0):
+        html = article_card(hostile, topics=first_two)
+    assert html.count('<li><a href="/topics/') == 2
