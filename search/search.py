@@ -393,6 +393,9 @@ class ArticleSearch:
         for active in self.filters:
             queryset = queryset.filter(active.kind.condition(active.obj))
         if not self.terms:
+            if self.filters and self._vendor == "postgresql" and estimated_rows(queryset) < DENSE_MATCHES:
+                self._filter_ids(queryset)
+                return Article.objects.published().filter(ids_q(self._ids, Article.objects.db)), None
             return self._one_per_story(queryset), None
         if self._vendor == "postgresql":
             # With Chinese, every term is matched on its own: no full-text query to build.
@@ -423,6 +426,22 @@ class ArticleSearch:
             self._ids = [row[0] for row in kept]
             self._section_counts = Counter(row[5] for row in kept)
         return self._ids
+
+    def _filter_ids(self, matching):
+        """For a search without words whose filters the planner expects to keep fewer than
+        DENSE_MATCHES articles (PostgreSQL): its matches' ids, newest first, each story once
+        (_one_story_each over every match), found in one query; then counted, faceted
+        (_ranked_facet_rows) and paged by id as a search with words is. Otherwise the
+        count and each facet ran the filters' EXISTS probes and the language rule over the
+        archive again (the two biggest topics together: 6,211 articles, four times)."""
+        rows = matching.order_by("-published_at", "-id").values_list(
+            "pk", "language", "translation_id", "section_id"
+        )
+        # In the shape of _ranked_candidates' rows, without the rank and the time (already in
+        # order: thousands of datetimes are not worth converting).
+        kept = self._one_story_each([(pk, 0, None, *rest) for pk, *rest in rows])
+        self._ids = [row[0] for row in kept]
+        self._section_counts = Counter(row[5] for row in kept)
 
     def _one_story_each(self, candidates):
         """ArticleQuerySet.for_language over the candidates' rows, in Python: without an
@@ -496,8 +515,9 @@ class ArticleSearch:
         return queryset.for_language(self.language)
 
     def ranked_count(self):
-        """How many results a search with words has (its ranked matches, counted when they
-        were found), or None for a search without words (count its results)."""
+        """How many results a search has when its matches' ids were found (a search with
+        words: its ranked matches; a narrow one without: _filter_ids), or None (count its
+        results)."""
         self._matching()
         return len(self._ids) if self._ids is not None else None
 

@@ -402,3 +402,55 @@ def test_walk_and_index_find_the_same_ranked_matches(make_article, monkeypatch, 
         found[dense] = [a.title for a in search_.listing()[:10]]
     assert found[0] == found[10**9]
     assert found[0] and "Secret privacy" not in found[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hant", None])
+def test_a_narrow_search_without_words_finds_counts_and_facets_the_same_by_ids(
+    make_article, monkeypatch, language
+):
+    """PostgreSQL finds a search without words whose filters keep few articles as a list of
+    ids (_filter_ids), then counts, facets and pages by id: the same answer as the filters'
+    own queries, the one-story-per-language rule included."""
+    from django.db import connection
+    from django.http import QueryDict
+
+    from articles.models import Organisation, Topic
+    from search import search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the ids path is PostgreSQL's (SQLite always takes the filters' queries)")
+    a, b, other = (Topic.objects.create(name=name) for name in ("robotics", "fintech", "quantum"))
+    hkstp = Organisation.objects.create(name="HKSTP", kind="incubator")
+    now = timezone.now()
+    english = make_article(title="Both, English", topics=[a, b, other], published_at=now - timedelta(hours=1))
+    make_article(
+        title="Both, Chinese", language="zh-hant", translation=english, topics=[a, b], organisations=[hkstp]
+    )
+    make_article(
+        title="Both, Chinese only", language="zh-hant", topics=[a, b], published_at=now - timedelta(hours=3)
+    )
+    for n in range(3):
+        make_article(
+            title=f"Both {n}",
+            topics=[a, b, other],
+            organisations=[hkstp],
+            published_at=now - timedelta(days=n + 1),
+        )
+    make_article(title="Only one", topics=[a])
+    make_article(title="Secret both", topics=[a, b], status=Article.Status.DRAFT)
+    query = QueryDict(f"topic={a.slug}&topic={b.slug}")
+    answers = {}
+    for dense in (0, 10**9):
+        monkeypatch.setattr(search, "DENSE_MATCHES", dense)
+        found = ArticleSearch.from_query_dict(query, language=language)
+        listing = found.listing()
+        facets = [
+            (facet.kind.param, [(i.slug, i.num_articles) for i in facet.items]) for facet in found.facets()
+        ]
+        answers[dense] = ([article.title for article in listing[:20]], len(listing), facets)
+    assert answers[0] == answers[10**9]
+    titles_found, total, facets = answers[0]
+    assert "Secret both" not in titles_found and "Only one" not in titles_found
+    assert total == len(titles_found) == (6 if language is None else 5)
+    assert ("topic", [("quantum", 4 if language != "zh-hant" else 3)]) in facets
