@@ -434,14 +434,23 @@ class ArticleSearch:
         (_ranked_facet_rows) and paged by id as a search with words is. Otherwise the
         count and each facet ran the filters' EXISTS probes and the language rule over the
         archive again (the two biggest topics together: 6,211 articles, four times)."""
-        rows = matching.order_by("-published_at", "-id").values_list(
-            "pk", "language", "translation_id", "section_id"
+
+        def compute():
+            rows = matching.order_by("-published_at", "-id").values_list(
+                "pk", "language", "translation_id", "section_id"
+            )
+            # In the shape of _ranked_candidates' rows, without the rank and the time
+            # (already in order: thousands of datetimes are not worth converting).
+            kept = self._one_story_each([(pk, 0, None, *rest) for pk, *rest in rows])
+            return [row[0] for row in kept], dict(Counter(row[5] for row in kept))
+
+        # Kept per content generation, as the count, the page and the facets that read them
+        # are: a later request of the same search reads the ids instead of finding them again.
+        digest = hashlib.sha256(urlencode(self.params()).encode()).hexdigest()
+        self._ids, section_counts = generation_cached(
+            f"search:filter-ids:{digest}:{self.language}", compute, keys=(surrogates.SEARCH,)
         )
-        # In the shape of _ranked_candidates' rows, without the rank and the time (already in
-        # order: thousands of datetimes are not worth converting).
-        kept = self._one_story_each([(pk, 0, None, *rest) for pk, *rest in rows])
-        self._ids = [row[0] for row in kept]
-        self._section_counts = Counter(row[5] for row in kept)
+        self._section_counts = Counter(section_counts)
 
     def _one_story_each(self, candidates):
         """ArticleQuerySet.for_language over the candidates' rows, in Python: without an
