@@ -67,7 +67,7 @@ def generation_cached(name, compute, timeout=None, keys=None, single_flight=True
                 stored = None
         else:
             generation, _next_publication, stored = state_and_value(key)
-        fresh = stored is not None and _is_fresh(stored)
+        fresh = _is_fresh(stored)
     except Exception:
         logger.exception("Cache unavailable; computing %s", name)
         return compute()
@@ -80,7 +80,7 @@ def generation_cached(name, compute, timeout=None, keys=None, single_flight=True
         stored = wait_for(key, _is_fresh)
         if stored is not None:
             return stored[1]
-    stored = None
+    to_store = None
     try:
         value = compute()
         try:
@@ -88,11 +88,11 @@ def generation_cached(name, compute, timeout=None, keys=None, single_flight=True
             # `generation` was read before compute() read any content (versions_to_record).
             versions = versions_to_record(depends_on or (UNKEYED,), generation)
             if versions is not None:
-                stored = (versions, value)
+                to_store = (versions, value)
         except Exception:
             logger.exception("Could not cache %s", name)
     finally:
-        store_and_release(key, stored, timeout, locked=single_flight)
+        store_and_release(key, to_store, timeout, locked=single_flight)
     return value
 
 
