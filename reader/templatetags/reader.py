@@ -32,7 +32,6 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 
 
 machine_datetime = register.filter(cards.machine_datetime)
-register.simple_tag(cards.author_names)
 register.simple_tag(cards.byline)
 register.simple_tag(cards.article_card)
 register.simple_tag(cards.topic_index_items)
