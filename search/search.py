@@ -359,6 +359,12 @@ class ArticleSearch:
             pairs.append(extra)
         return pairs
 
+    @cached_property
+    def digest(self):
+        """The search as its canonical parameters, hashed: what a value kept for this search
+        (its ids, count, facets) is named by, whatever order or repeats its URL had."""
+        return hashlib.sha256(urlencode(self.params()).encode()).hexdigest()
+
     def url(self, without=None, extra=None, page=None):
         pairs = self.params(without=without, extra=extra)
         if page is not None and page != 1:
@@ -446,9 +452,8 @@ class ArticleSearch:
 
         # Kept per content generation, as the count, the page and the facets that read them
         # are: a later request of the same search reads the ids instead of finding them again.
-        digest = hashlib.sha256(urlencode(self.params()).encode()).hexdigest()
         self._ids, section_counts = generation_cached(
-            f"search:filter-ids:{digest}:{self.language}", compute, keys=(surrogates.SEARCH,)
+            f"search:filter-ids:{self.digest}:{self.language}", compute, keys=(surrogates.SEARCH,)
         )
         self._section_counts = Counter(section_counts)
 
@@ -556,10 +561,11 @@ class ArticleSearch:
 
     def listing(self):
         """The results for a listing page, with what a result shows (RESULT_PREFETCH):
-        results(), or for a search with words its ranked ids (already in order, counted)
+        results(), or for a search whose matches' ids were found (with words: ranked; a
+        narrow one without: _filter_ids) those ids (already in order, counted)
         with each page's rows read by id (RankedResults), published, where results() would
         rank every match again for each page."""
-        self._matching()  # finds the ranked ids of a search with words
+        self._matching()  # finds the ids of a search with words, or of a narrow one without
         if self._ids is None:
             return self.results().prefetch_related(None).prefetch_related(*RESULT_PREFETCH)
         rows = (
@@ -571,8 +577,9 @@ class ArticleSearch:
 
     def facets(self, size=FACET_SIZE):
         """Topics, organisations and sections among the results with their counts, most used
-        first, without those already chosen: for a search with words one query over its
-        ranked ids (_ranked_facet_rows), otherwise one aggregate query each."""
+        first, without those already chosen: for a search whose matches' ids were found (with
+        words, or narrow without) one query over them (_ranked_facet_rows), otherwise one
+        aggregate query each."""
         matching, _ = self._matching()
         active_ids = {kind.param: set() for kind in FILTER_KINDS}
         for active in self.filters:

@@ -1,10 +1,7 @@
 """The search page: thin, over ArticleSearch (search.py)."""
 
-import hashlib
-
 from django.conf import settings
 from django.http import JsonResponse
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
@@ -38,8 +35,7 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
     def count_key(self):
         # The search as its canonical parameters (cleaned, deduplicated), hashed: the count
         # and facets of a repeated search are computed once per content generation.
-        params = urlencode(self.search.params())
-        return f"search:{hashlib.sha256(params.encode()).hexdigest()}:{get_language()}"
+        return f"search:{self.search.digest}:{get_language()}"
 
     def maintained_count(self):
         # A search with words counted its matches when it found them: no COUNT(*).
