@@ -567,11 +567,18 @@ class ArticleSearch:
         rank every match again for each page."""
         self._matching()  # finds the ids of a search with words, or of a narrow one without
         if self._ids is None:
-            return self.results().prefetch_related(None).prefetch_related(*RESULT_PREFETCH)
-        rows = (
-            Article.objects.published().select_related("section", "hero").prefetch_related(*RESULT_PREFETCH)
-        )
-        return RankedResults(self._ids, rows)
+            rows = self.results().prefetch_related(None).prefetch_related(*RESULT_PREFETCH)
+        else:
+            rows = (
+                Article.objects.published()
+                .select_related("section", "hero")
+                .prefetch_related(*RESULT_PREFETCH)
+            )
+        if not self.terms:
+            # Nothing to mark, so no snippet (highlight.py): the bodies are neither read
+            # nor kept with the cached page of results.
+            rows = rows.defer("body", "body_html")
+        return rows if self._ids is None else RankedResults(self._ids, rows)
 
     # --- facets ----------------------------------------------------------------------------
 

@@ -77,7 +77,9 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
         for article in articles:
             article.marked_title = mark(article.title, strings)
             article.marked_standfirst = mark(article.standfirst, strings)
-            article.snippet = snippet(article.body, strings)
+            # Without words (a search by tags alone) nothing is marked: no snippet, and no
+            # body, which such a search does not load (ArticleSearch.listing).
+            article.snippet = snippet(article.body, strings) if strings else ""
         return articles
 
 
