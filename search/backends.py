@@ -9,7 +9,19 @@ from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import BooleanField, Case, Expression, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    Field,
+    FloatField,
+    Func,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Upper
 
@@ -91,6 +103,24 @@ class WordsRank(Expression):
             )
             params.append(f'{column} : "{self.word}"')
         return f"(CASE {' '.join(cases)} ELSE 0.0 END)", params
+
+
+class SortableTime(Func):
+    """A time as a value that sorts as the time does, for rows sorted in Python: seconds
+    since the epoch (a float, microseconds kept) on PostgreSQL, Django's stored text on
+    SQLite (ISO in UTC; a whole second is written without a fraction, and still sorts
+    first). A ranked search sorts its thousand candidates by rank, then time: converted
+    to datetimes only to be compared, their times cost more than ranking them."""
+
+    output_field = Field()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="%(expressions)s", **extra)
 
 
 class IdIsAny(Expression):

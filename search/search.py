@@ -24,6 +24,7 @@ from core.text import fold_chinese, unicode_slugify
 from pagecache.fragments import generation_cached
 
 from .backends import (
+    SortableTime,
     full_text_query,
     ids_q,
     match_postgresql,
@@ -477,8 +478,8 @@ class ArticleSearch:
         ]
 
     def _ranked_candidates(self, matching, rank):
-        """The newest MAX_RANKED matches as (id, rank, published_at, language,
-        translation_id, section_id) rows: found once per search and ranked in the same
+        """The newest MAX_RANKED matches as (id, rank, publication time as SortableTime,
+        language, translation_id, section_id) rows: found once per search and ranked in the same
         query, then sorted, counted and faceted as a list of ids. As a subquery instead,
         each of those queries matched the whole archive again (seconds at 100,000 articles).
 
@@ -510,8 +511,8 @@ class ArticleSearch:
                     params,
                 )
                 newest = postgresql_aliases(Article.objects.published().filter(pk__in=newest_ids)).order_by()
-            rows = newest.annotate(rank=rank).values_list(
-                "pk", "rank", "published_at", "language", "translation_id", "section_id"
+            rows = newest.annotate(rank=rank, sortable_time=SortableTime("published_at")).values_list(
+                "pk", "rank", "sortable_time", "language", "translation_id", "section_id"
             )
             self._candidates = list(rows[:MAX_RANKED])
         return self._candidates

@@ -272,6 +272,30 @@ def test_search_ranks_the_newest_matches_only(client, make_article, monkeypatch)
 
 
 @pytest.mark.django_db
+def test_equal_ranks_newest_first_to_the_microsecond(client, make_article):
+    # The candidates are sorted in Python by rank, then by their time as backends.SortableTime
+    # gives it (a float on PostgreSQL, stored text on SQLite, where a whole second is
+    # written without its fraction).
+    second = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+    # Made newest first, so that the ids (the last tie-break) disagree with the times.
+    times = {
+        "Half a second later": second + timedelta(microseconds=500_000),
+        "One microsecond later": second + timedelta(microseconds=1),
+        "Whole second": second,
+        "A day earlier": second - timedelta(days=1),
+    }
+    for title, published_at in times.items():
+        make_article(title=title, body="A word on privacy.", published_at=published_at)
+    response = client.get(reverse("search:search"), {"q": "privacy"})
+    assert [a.title for a in response.context["articles"]] == [
+        "Half a second later",
+        "One microsecond later",
+        "Whole second",
+        "A day earlier",
+    ]
+
+
+@pytest.mark.django_db
 def test_filters_are_resolved_once_until_a_change_readers_see(
     make_article, fragment_cache, commit, django_assert_num_queries
 ):
