@@ -7,8 +7,10 @@ request is a cold search: no cached page, count or facets. Read only.
         DJANGO_DEBUG=0 DJANGO_STATIC_ROOT=/tmp/static .venv/bin/python bench/search_latency.py \
         [--slowest N] [--queries]
 
-(collectstatic into DJANGO_STATIC_ROOT first.) Prints p50, p95 and max of the wall-clock
-time, with the load average, as bench/RESULTS.md reports them, and beside them the same of
+(collectstatic into DJANGO_STATIC_ROOT first.) Then --tag-pairs searches by two topics
+(default 40), each a pair that one published article carries, the articles drawn at random
+(seeded): how the long tail of tag searches fares, beside the heaviest pair that
+bench/edge.py measures. Prints p50, p95 and max of the wall-clock time, with the load average, as bench/RESULTS.md reports them, and beside them the same of
 the Django process's CPU time and of the database's time (each query's round trip), which a
 busy machine moves less. `--slowest N` lists the N slowest requests with their query count
 and database time; `--queries` adds each of their queries with its time.
@@ -16,6 +18,7 @@ and database time; `--queries` adds each of their queries with its time.
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
@@ -35,7 +38,9 @@ django.setup()
 
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils.http import urlencode
 
+from articles.models import Article
 from search.tests.relevance import QUERIES
 
 WORDS = ["privacy", "AI", "fintech regulation", "smart city", "quantum", "香港AI", "数码港", "人工智能"]
@@ -75,7 +80,21 @@ def timed(client, path, params):
         response = client.get(path, params, HTTP_HOST="127.0.0.1", secure=True)
     wall, cpu = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
     assert response.status_code == 200, (path, params, response.status_code)
-    return Timing(f"{path}?q={params['q']}", wall, cpu, timer.queries)
+    return Timing(f"{path}?{urlencode(params, doseq=True)}", wall, cpu, timer.queries)
+
+
+def topic_pairs(count, seed=1):
+    """`count` pairs of topic slugs, each two topics of one published article drawn at
+    random: the combinations readers' searches by two topics can have results for."""
+    rng = random.Random(seed)
+    published = Article.objects.published().order_by("id")
+    total = published.count()
+    pairs = []
+    while len(pairs) < count and total:
+        slugs = sorted(published[rng.randrange(total)].topics.values_list("slug", flat=True))
+        if len(slugs) >= 2:
+            pairs.append(rng.sample(slugs, 2))
+    return pairs
 
 
 def percentiles(values):
@@ -102,6 +121,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--slowest", type=int, default=0, help="list the N slowest requests")
     parser.add_argument("--queries", action="store_true", help="with each of their queries")
+    parser.add_argument("--tag-pairs", type=int, default=40, help="searches by two topics (0: none)")
     args = parser.parse_args()
     client = Client()
     # The process's first requests: imports, the segmenter's dictionary, which only a
@@ -116,6 +136,9 @@ def main():
         prefix = "/zh-hant" if language == "zh-hant" else ""
         searches.append(timed(client, f"{prefix}/search/", {"q": q}))
     report("search (cold: no page, count or facet cache)", searches, args.slowest, args.queries)
+    if args.tag_pairs:
+        pairs = [timed(client, "/search/", {"topic": pair}) for pair in topic_pairs(args.tag_pairs)]
+        report("two topics (cold: no page, ids, count or facet cache)", pairs, args.slowest, args.queries)
     with override_settings(FRAGMENT_CACHE_ENABLED=True):
         suggestions = [timed(client, "/search/suggest/", {"q": p}) for p in PREFIXES for _ in range(3)]
     report("suggest (names cached per generation, as in production)", suggestions, args.slowest, args.queries)
