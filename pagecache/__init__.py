@@ -16,7 +16,8 @@ How every app server sees a change on its next request, and only where it matter
 - Scheduled articles become public (and expiring ones go) when their time passes, with no
   save to send a signal. The earliest such time is kept beside the generation counter; the
   first request after it asks the content app which keys the changes since then touch, and
-  bumps them.
+  bumps them. It is read again once a cache lifetime old (PAGE_CACHE_SECONDS), which
+  catches an article scheduled too far ahead for its save to bump anything.
 - Code that changes content without signals (QuerySet.update(), bulk_create, raw SQL, a
   deploy with new templates) must call `invalidate_page_cache()` (or run
   `manage.py invalidate_page_cache`): it bumps "site", on every page and value.

@@ -18,6 +18,7 @@ import contextvars
 import logging
 import os
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -241,6 +242,7 @@ def content_state(values=None):
     now = timezone.now()
     if scheduled is not None and len(scheduled) == 3:
         computed_for, next_publication, computed_at = scheduled
+        aged = now - computed_at >= timedelta(seconds=settings.PAGE_CACHE_SECONDS)
         if next_publication is not None and next_publication <= now.timestamp():
             # A scheduled article has just become public (or an article expired): the pages
             # showing what it enters or leaves, whatever changed since the time was computed
@@ -251,17 +253,30 @@ def content_state(values=None):
             ):
                 bump_keys(_keys_due(computed_at, now))
             generation = current_generation()
+        elif aged:
+            # Looked again once per cache lifetime: an article scheduled further ahead than
+            # the edge keeps pages purges nothing when saved (articles/surrogates.py), so
+            # no new generation brought its time here; if it has come already, its pages.
+            if cache.add(
+                f"{SCHEDULED_DONE_PREFIX}:since:{computed_at.timestamp()}",
+                1,
+                timeout=settings.PAGE_CACHE_SECONDS,
+            ):
+                due = scheduled_changes(max(0.0, (now - computed_at).total_seconds()), at=computed_at)
+                if due:
+                    bump_keys({UNKEYED}.union(*(keys for _when, keys in due)))
+            generation = current_generation()
         elif computed_for == generation:
             return generation, next_publication
     # Stored with the generation it was computed for: a save committed meanwhile bumps
     # the generation, which makes every server compute it again (no stale "nothing
-    # scheduled" left behind by a race).
+    # scheduled" left behind by a race). Kept without expiry, and computed again once it
+    # is a cache lifetime old (above): had it expired, the first request after a scheduled
+    # time that passed meanwhile would have found only the times still to come, and never
+    # bumped what that one changed, while values cached before it went on showing the
+    # archive without it.
     next_publication = next_scheduled_timestamp()
-    cache.set(
-        NEXT_SCHEDULED_KEY,
-        (generation, next_publication, now),
-        timeout=settings.PAGE_CACHE_SECONDS,
-    )
+    cache.set(NEXT_SCHEDULED_KEY, (generation, next_publication, now), timeout=None)
     return generation, next_publication
 
 

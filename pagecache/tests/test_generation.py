@@ -1,6 +1,8 @@
 """pagecache/generation.py: explicit invalidation, and a scheduled article's time ending the generation."""
 
-from datetime import timedelta
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -11,6 +13,28 @@ from articles.models import Article
 from pagecache.generation import invalidate_page_cache
 
 from .helpers import get
+
+
+class Clock:
+    """The wall clock, moved by hand: timezone.now() and time.time(), which the local-memory
+    cache's expiry reads."""
+
+    def __init__(self):
+        self.at = time.time()
+
+    def advance(self, seconds):
+        self.at += seconds
+
+    def now(self):
+        return datetime.fromtimestamp(self.at, tz=UTC)
+
+    def time(self):
+        return self.at
+
+    @contextmanager
+    def running(self):
+        with mock.patch("time.time", self.time), mock.patch("django.utils.timezone.now", self.now):
+            yield self
 
 
 @pytest.mark.django_db
@@ -60,6 +84,53 @@ class TestInvalidation:
             response, _state = get(client, url)
             # ...and the embargo ended before it.
             assert "Embargoed story" in response.content.decode()
+
+    def test_a_scheduled_time_passing_after_a_quiet_cache_lifetime_is_still_seen(
+        self, page_cache, client, make_article, commit, settings
+    ):
+        """The schedule (the next scheduled time) is kept without expiry. When it expired
+        after PAGE_CACHE_SECONDS, the first request after a scheduled time that passed
+        meanwhile found only the times still to come and bumped nothing; the Chinese list,
+        cached after the schedule was read, went on without the article."""
+        if page_cache != "locmem":
+            pytest.skip("moves the cache's clock, which this process holds only with the local-memory cache")
+        lifetime = settings.PAGE_CACHE_SECONDS
+        clock = Clock()
+        when = clock.now() + timedelta(seconds=1.5 * lifetime)
+        with commit():
+            make_article(title="Embargoed story", published_at=when)
+        english, chinese = reverse("reader:article_list"), "/zh-hant" + reverse("reader:article_list")
+        with clock.running():
+            get(client, english)  # the schedule read
+            clock.advance(0.9 * lifetime)
+            assert "Embargoed story" not in get(client, chinese)[0].content.decode()
+            clock.advance(0.7 * lifetime)  # a lifetime after the schedule was read; `when` passed
+            assert "Embargoed story" in get(client, chinese)[0].content.decode()
+
+    def test_a_far_schedule_whose_time_came_unseen_is_bumped_a_lifetime_on(
+        self, page_cache, client, make_article, commit, settings
+    ):
+        """An article scheduled further ahead than the edge's lifetime purges nothing when
+        saved, so no new generation brings its time in; once a cache lifetime old, the
+        schedule is read again, and what became public since it was read is bumped, though
+        its time passed before any request came."""
+        if page_cache != "locmem":
+            pytest.skip("moves the cache's clock, which this process holds only with the local-memory cache")
+        lifetime = settings.PAGE_CACHE_SECONDS
+        assert 1.1 * lifetime > settings.PAGE_CACHE_EDGE_SECONDS  # far: its save purges nothing
+        clock = Clock()
+        english, chinese = reverse("reader:article_list"), "/zh-hant" + reverse("reader:article_list")
+        with clock.running():
+            get(client, english)  # the schedule read: nothing scheduled
+            clock.advance(0.1 * lifetime)
+            with commit():
+                make_article(
+                    title="Embargoed story", published_at=clock.now() + timedelta(seconds=1.1 * lifetime)
+                )
+            clock.advance(0.4 * lifetime)
+            assert "Embargoed story" not in get(client, chinese)[0].content.decode()
+            clock.advance(0.8 * lifetime)  # its time came at 1.2 lifetimes, unseen
+            assert "Embargoed story" in get(client, chinese)[0].content.decode()
 
     def test_a_new_generation_reads_the_next_scheduled_time_only(
         self, page_cache, client, make_article, commit, django_assert_max_num_queries
