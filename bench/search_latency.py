@@ -1,17 +1,18 @@
-"""Latency of a text search and of a suggestion at scale (PostgreSQL, e.g. the 100,000-
-article benchmark copy): each query of the relevance set and a few common English words,
+"""Latency of a text search, a search by two topics and a suggestion at scale (PostgreSQL,
+e.g. the 100,000-article benchmark copy): each query of the relevance set and a few common English words,
 through the whole view (Django's test client), page and fragment caches off, so every
 request is a cold search: no cached page, count or facets. Read only.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hkai_bench_NAME DJANGO_SECRET_KEY=... \
         DJANGO_DEBUG=0 DJANGO_STATIC_ROOT=/tmp/static .venv/bin/python bench/search_latency.py \
-        [--slowest N] [--queries]
+        [--slowest N] [--queries] [--tag-pairs N]
 
 (collectstatic into DJANGO_STATIC_ROOT first.) Then --tag-pairs searches by two topics
 (default 40), each a pair that one published article carries, the articles drawn at random
 (seeded): how the long tail of tag searches fares, beside the heaviest pair that
-bench/edge.py measures. Prints p50, p95 and max of the wall-clock time, with the load average, as bench/RESULTS.md reports them, and beside them the same of
-the Django process's CPU time and of the database's time (each query's round trip), which a
+bench/edge.py measures. Prints p50, p95 and max of the wall-clock time, with the load
+average, as bench/RESULTS.md reports them, and beside them the same of the Django
+process's CPU time and of the database's time (each query's round trip), which a
 busy machine moves less. `--slowest N` lists the N slowest requests with their query count
 and database time; `--queries` adds each of their queries with its time.
 """

@@ -254,9 +254,10 @@ def content_state(values=None):
                 bump_keys(_keys_due(computed_at, now))
             generation = current_generation()
         elif aged:
-            # Looked again once per cache lifetime: an article scheduled further ahead than
+            # Read again once per cache lifetime: an article scheduled further ahead than
             # the edge keeps pages purges nothing when saved (articles/surrogates.py), so
-            # no new generation brought its time here; if it has come already, its pages.
+            # no new generation brought its time here. If that time has come already, what
+            # it changed is bumped now.
             if cache.add(
                 f"{SCHEDULED_DONE_PREFIX}:since:{computed_at.timestamp()}",
                 1,

@@ -479,8 +479,8 @@ class ArticleSearch:
 
     def _ranked_candidates(self, matching, rank):
         """The newest MAX_RANKED matches as (id, rank, publication time as SortableTime,
-        language, translation_id, section_id) rows: found once per search and ranked in the same
-        query, then sorted, counted and faceted as a list of ids. As a subquery instead,
+        language, translation_id, section_id) rows: found once per search and ranked in
+        the same query, then sorted, counted and faceted as a list of ids. As a subquery instead,
         each of those queries matched the whole archive again (seconds at 100,000 articles).
 
         PostgreSQL finds them one of two ways, by the planner's estimate of the matches
