@@ -87,8 +87,9 @@ class ArticleListView(KeyedListMixin, generics.ListAPIView):
 
     serializer_class = serializers.ArticleSerializer
     pagination_class = ArticlePagination
-    # A new, withdrawn or edited article may enter, leave or change any filtered list.
-    list_keys = (surrogates.LATEST, surrogates.SEARCH)
+    # A new, withdrawn or edited article may enter, leave or change any filtered list (by
+    # words too: an edit of its text).
+    list_keys = (surrogates.LATEST, surrogates.SEARCH, surrogates.SEARCH_WORDS)
 
     def item_keys(self, article):
         return ()  # each article's keys come with it from shown_articles()

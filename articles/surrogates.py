@@ -12,6 +12,8 @@ below). Two kinds of key:
   newest articles, feeds, sitemaps), "home", "search", "sections" (the navigation),
   "topics" / "organisations" (the directories and their counts), and per object
   "s3:list", "t45:list", "o7:list", "u2:list" (its articles' list and feeds).
+  "search:words" is the searches with words: an edit of a public article's text may
+  make it match a word or stop matching one, which no search by tags alone can see.
 
 Only what readers see counts: a change to an article that is not public before the save
 and not after it (a draft, an autosave) purges nothing. A scheduled article purges the
@@ -28,6 +30,9 @@ from django.utils import timezone
 LATEST = "latest"
 HOME = "home"
 SEARCH = "search"
+# Searches with words (and the API's lists, which take words too): what an edit of a public
+# article's text changes, beyond the cards showing it (article_change).
+SEARCH_WORDS = "search:words"
 SECTIONS = "sections"
 TOPICS = "topics"
 ORGANISATIONS = "organisations"
@@ -202,8 +207,9 @@ def article_change(before, after, horizon=0):
         if not changed - set(UNSEEN_FIELDS):
             return set(), False
         if not changed & set(PLACEMENT_FIELDS):
-            # Its page, the cards showing its title, and searches that may now match it.
-            return {article_key(after.pk), SEARCH}, False
+            # Its page, the cards showing its title, and searches with words, which may
+            # now match it or no longer; a search by tags alone shows it by its card.
+            return {article_key(after.pk), SEARCH_WORDS}, False
     keys = set()
     for version in (before, after):
         if version is not None and (version.is_published or _visible_or_due(version, horizon)):

@@ -24,9 +24,16 @@ class SearchView(SurrogateKeysMixin, CachedCountMixin, ListView):
 
     template_name = "search/search.html"
     context_object_name = "articles"
-    # Any published, withdrawn or edited article may change any search's results and facets.
-    list_keys = (surrogates.SEARCH,)
     paginate_by = settings.ARTICLES_PER_PAGE
+
+    @property
+    def list_keys(self):
+        """Any article published, withdrawn or moved may change any search's results and
+        facets; an edit of a public article's text, only a search with words (a search by
+        tags alone shows it by its card, whose key the page carries)."""
+        if self.search.terms:
+            return (surrogates.SEARCH, surrogates.SEARCH_WORDS)
+        return (surrogates.SEARCH,)
 
     def get_queryset(self):
         self.search = ArticleSearch.from_query_dict(self.request.GET, language=get_language())

@@ -58,7 +58,7 @@ class TestWhatASavePurges:
         with commit():
             article.title = "Fixed typo"
             article.save()
-        assert purged(purges) == {f"a{article.pk}", "search", "unkeyed"}
+        assert purged(purges) == {f"a{article.pk}", "search:words", "unkeyed"}
         assert "latest" not in purged(purges) and "home" not in purged(purges)
 
     def test_a_save_that_changes_nothing_visible_purges_nothing(self, make_article, purges, commit):

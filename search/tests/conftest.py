@@ -1,12 +1,12 @@
-"""Fixtures for search's tests: newsroom (helpers.py), fragment_cache (pagecache's); `bilingual` is the root conftest's."""
+"""Fixtures for search's tests: newsroom (helpers.py), fragment_cache and page_cache (pagecache's); `bilingual` is the root conftest's."""
 
 import pytest
 
-from pagecache.tests.helpers import fragment_cache
+from pagecache.tests.helpers import fragment_cache, page_cache
 
 from .helpers import newsroom
 
-__all__ = ["fragment_cache", "newsroom"]
+__all__ = ["fragment_cache", "newsroom", "page_cache"]
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article, Section
+from pagecache.tests.helpers import get
 from search.backends import indexed_by_full_text
 from search.query import clean_query
 from search.views import SearchView
@@ -225,3 +226,30 @@ def test_a_search_with_words_pages_through_its_ranked_results(client, make_artic
     assert titles(first) == ["Privacy", "Story 0"]
     assert titles(second) == ["Story 1", "Story 2"]
     assert first.context["paginator"].count == second.context["paginator"].count == 4
+
+
+@pytest.mark.django_db
+def test_a_typo_fix_purges_searches_with_words_and_the_tag_searches_showing_it(
+    page_cache, client, make_article, commit
+):
+    """An edit of a public article's text bumps "search:words" (articles/surrogates.py), not
+    "search": searches by tags alone that do not show the article stay cached; the one that
+    shows it goes by the card's key; a search with words goes, and finds the word."""
+    with commit():
+        edited = make_article(title="Robots at work", body="Rules on privcy.", topics=["robotics"])
+        make_article(title="Fintech rules", topics=["fintech"])
+    not_showing, showing = f"{SEARCH_URL}?topic=fintech", f"{SEARCH_URL}?topic=robotics"
+    by_word = f"{SEARCH_URL}?q=privacy"
+    for url in (not_showing, showing, by_word):
+        get(client, url)
+        assert get(client, url)[1] == "HIT"
+    assert "Robots at work" not in get(client, by_word)[0].content.decode()
+    with commit():
+        edited.body = "Rules on privacy."
+        edited.save()
+    assert get(client, not_showing)[1] == "HIT"
+    assert get(client, showing)[1] == "MISS"
+    response, state = get(client, by_word)
+    assert state == "MISS" and "Robots at work" in response.content.decode()
+    assert "search:words" in response["xkey"].split()
+    assert "search:words" not in get(client, not_showing)[0]["xkey"].split()
