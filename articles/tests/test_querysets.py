@@ -56,6 +56,36 @@ class TestTags:
         assert dict(Topic.objects.in_use().values_list("name", "num_articles")) == {"privacy": 1}
         assert Organisation.objects.in_use().get().num_articles == 1
 
+    def test_an_article_lists_its_tags_in_the_order_they_were_added(self, make_article):
+        article = make_article(topics=["zebra", "apple", "mango"], organisations=["HKSTP", "ASTRI"])
+        article = Article.objects.get(pk=article.pk)
+        assert [t.name for t in article.topics.all()] == ["zebra", "apple", "mango"]
+        assert list(article.topics.filter(name__startswith="a").values_list("name", flat=True)) == ["apple"]
+        assert list(article.topics.names()) == ["zebra", "apple", "mango"]
+        assert [o.name for o in article.organisations.all()] == ["HKSTP", "ASTRI"]
+        assert not make_article().topics.exists()
+
+    def test_a_prefetch_builds_no_filter_per_article(self, make_article, monkeypatch):
+        """The tags of a listing's articles come from one prefetch query: asking each article
+        for its (never run) tags queryset must not build a join filter for each."""
+        from django.db.models.sql.query import Query
+
+        for n in range(6):
+            make_article(topics=[f"topic {n}", "shared"], organisations=["ASTRI"])
+        built = []
+        build_filter = Query.build_filter
+        monkeypatch.setattr(
+            Query, "build_filter", lambda self, *a, **k: built.append(1) or build_filter(self, *a, **k)
+        )
+
+        def filters_built(size):
+            built.clear()
+            rows = list(Article.objects.order_by("pk").prefetch_related("topics", "organisations")[:size])
+            assert [sorted(t.name for t in row.topics.all()) for row in rows][0] == ["shared", "topic 0"]
+            return len(built)
+
+        assert filters_built(1) == filters_built(6)
+
 
 @pytest.mark.django_db
 class TestListsShowEachStoryOnce:
