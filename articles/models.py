@@ -147,6 +147,9 @@ class Organisation(HKAITagBase):
         constraints = [
             models.UniqueConstraint(Lower("name"), name="organisation_name_ci_unique"),
         ]
+        # A search resolves a tag by either name ignoring case (search.ArticleSearch._lookup),
+        # as the constraint above compares the English one: by index, not by a scan of every tag.
+        indexes = [models.Index(Lower("name_zh_hant"), name="organisation_chinese_name_ci")]
 
     def get_absolute_url(self):
         return reverse_slug("reader:organisation_detail", self.slug)
@@ -170,6 +173,9 @@ class Topic(HKAITagBase):
         constraints = [
             models.UniqueConstraint(Lower("name"), name="topic_name_ci_unique"),
         ]
+        # A search resolves a tag by either name ignoring case (search.ArticleSearch._lookup),
+        # as the constraint above compares the English one: by index, not by a scan of every tag.
+        indexes = [models.Index(Lower("name_zh_hant"), name="topic_chinese_name_ci")]
 
     def get_absolute_url(self):
         return reverse_slug("reader:topic_detail", self.slug)

@@ -176,3 +176,34 @@ class TestPostgreSQLIndexes:
         assert [a.title for a in search_.results()] == ["智慧城市"]
         plan = self.plan(ArticleSearch(q="智慧城市"))
         assert "Bitmap Index Scan on search_articlewords_words" in plan, plan
+
+
+@pytest.mark.django_db
+@on_postgresql
+@pytest.mark.parametrize("kind_name", ["TOPIC", "ORGANISATION"])
+def test_tags_are_resolved_by_index_not_by_reading_every_tag(make_article, kind_name):
+    """A search's tags are looked up by slug or either name ignoring case (ArticleSearch._named):
+    through the tags' indexes on LOWER(name) and LOWER(name_zh_hant), which compare names as
+    their uniqueness does. Compared with UPPER() (Django's iexact) every tag was read."""
+    from search import search as search_module
+
+    kind = getattr(search_module, kind_name)
+    tags = [kind.model.objects.create(name=f"tag {n}", name_zh_hant=f"標籤{n}") for n in range(3)]
+    make_article(**{kind.model.article_lookup: tags})
+    requested = ["TAG 1", "標籤2", "tag-0"]
+    found = ArticleSearch._lookup(kind, requested)
+    assert {value: obj.name for value, obj in found.items()} == {
+        "TAG 1": "tag 1",
+        "標籤2": "tag 2",
+        "tag-0": "tag 0",
+    }
+    sql, params = ArticleSearch._named(kind.model.objects.all(), kind, requested).query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Only bitmap scans left (undone with the test's transaction): the tags are read by
+        # their indexes if every compared expression has one, else the whole table is.
+        for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Seq Scan on {kind.model._meta.db_table}" not in plan, plan
+    assert f"{kind.model._meta.model_name}_chinese_name_ci" in plan, plan
