@@ -112,6 +112,16 @@ class FilterKind:
         """The objects readers may see: tags and authors of published articles, sections."""
         return self.model.objects.public()
 
+    def __reduce__(self):
+        # Pickled as its name (the facets kept in the cache hold their kinds): its labels are
+        # lazy translations, and Django unpickles each into a new class of lazy proxy.
+        return (filter_kind, (self.param,))
+
+
+def filter_kind(param):
+    """The FilterKind of a query parameter ("topic", "org", "section", "author")."""
+    return next(kind for kind in FILTER_KINDS if kind.param == param)
+
 
 TOPIC = FilterKind("topic", _("Topic"), _("Topics"), Topic, ArticleTopic)
 ORGANISATION = FilterKind("org", _("Organisation"), _("Organisations"), Organisation, ArticleOrganisation)

@@ -96,6 +96,19 @@ class TestPublicationRule:
         assert facet(response, "org") == {"ASTRI": 2, "HKMA": 2}
         assert facet(response, "section") == {"Government Initiatives": 3, "Research": 1}
 
+    def test_facets_kept_in_the_cache_come_back_the_same_without_lazy_proxies(self, newsroom):
+        """The facets are pickled into the shared cache: their kinds go as names, where each
+        lazy label became a new class of Django's lazy proxy on every read of a stale copy."""
+        import pickle
+
+        from search.search import TOPIC
+
+        facets = ArticleSearch(q="fintech", language="en").facets()
+        stored = pickle.dumps(facets)
+        assert b"_lazy_proxy_unpickle" not in stored
+        assert pickle.loads(stored) == facets
+        assert pickle.loads(pickle.dumps(TOPIC)) is TOPIC
+
     def test_tag_used_only_by_drafts_has_no_facet(self, client, make_article):
         make_article(title="Published", topics=["public"])
         make_article(title="Hidden", status=Article.Status.DRAFT, topics=["secret"])
