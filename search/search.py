@@ -236,7 +236,7 @@ class ArticleSearch:
     def _lookup(kind, requested):
         slugified = {value: unicode_slugify(value) for value in requested}
         has_chinese_name = kind in NAMED_KINDS
-        objects = list(ArticleSearch._named(kind.public(), kind, requested))
+        objects = list(ArticleSearch._named(kind.public(), kind, slugified))
         found = {}
         for value in requested:
             found[value] = (
@@ -260,16 +260,17 @@ class ArticleSearch:
         return found
 
     @staticmethod
-    def _named(objects, kind, requested):
+    def _named(objects, kind, slugified):
         """`objects` (of `kind`) whose slug is a requested value or its slug, or whose name or
-        Chinese name is one ignoring case. Names compared lowercased on both sides, as the
+        Chinese name is one ignoring case; `slugified` is {requested value: its slug}, as
+        _lookup matches them afterwards. Names compared lowercased on both sides, as the
         tags' uniqueness compares them, so that the tags' indexes on LOWER(name) and
         LOWER(name_zh_hant) find them (iexact's UPPER() on PostgreSQL read every tag)."""
         names = {"lowercase_name": Lower("name")}
         if kind in NAMED_KINDS:
             names["lowercase_chinese_name"] = Lower("name_zh_hant")
-        candidates = Q(slug__in=[*requested, *(unicode_slugify(value) for value in requested)])
-        for value in requested:
+        candidates = Q(slug__in=[*slugified, *slugified.values()])
+        for value in slugified:
             for alias in names:
                 candidates |= Q(**{alias: Lower(Value(value))})
         return objects.alias(**names).filter(candidates)
