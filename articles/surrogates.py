@@ -154,29 +154,37 @@ def placement_keys(article):
     return _placement(article, *_link_ids(article), neighbours)
 
 
-def placement_keys_of_many(*querysets):
-    """[(article, placement_keys(article))] for the articles of `querysets`, in one query
-    each and three more whatever their number (placement_keys() takes five per article):
-    the scheduled changes a page's first request after a change may need."""
+def placement_keys_of_many(articles):
+    """[(row, placement_keys(row))] for `articles` (a queryset), in four queries whatever
+    their number (placement_keys() takes five per article): the scheduled changes a page's
+    first request after a change may need. A row has the article's pk, language,
+    published_at, expires_at, section_id and translation_id: rows rather than models,
+    because every page type's first request after a publish may read these."""
     before, after = _neighbours(OuterRef("language"), OuterRef("published_at"), OuterRef("pk"))
-    rows = [
-        article
-        for articles in querysets
-        for article in articles.only(
-            "language", "published_at", "expires_at", "section_id", "translation_id"
-        ).annotate(neighbour_before=Subquery(before), neighbour_after=Subquery(after))
-    ]
-    links = _links_of_many({article.pk for article in rows})
+    rows = list(
+        articles.annotate(neighbour_before=Subquery(before), neighbour_after=Subquery(after)).values_list(
+            "pk",
+            "language",
+            "published_at",
+            "expires_at",
+            "section_id",
+            "translation_id",
+            "neighbour_before",
+            "neighbour_after",
+            named=True,
+        )
+    )
+    links = _links_of_many({row.pk for row in rows})
     return [
         (
-            article,
+            row,
             _placement(
-                article,
-                *links[article.pk],
-                (article.neighbour_before, article.neighbour_after) if article.published_at else (),
+                row,
+                *links[row.pk],
+                (row.neighbour_before, row.neighbour_after) if row.published_at else (),
             ),
         )
-        for article in rows
+        for row in rows
     ]
 
 
@@ -274,15 +282,18 @@ def scheduled_changes(horizon, at=None):
 
     at = at or timezone.now()
     until = at + timedelta(seconds=horizon)
-    scheduled = Article.objects.scheduled(at=at).filter(published_at__lte=until)[:200]
-    expiring = Article.objects.expiring(at=at).filter(expires_at__lte=until)[:200]
+    scheduled = Article.objects.scheduled(at=at).filter(published_at__lte=until)
+    expiring = Article.objects.expiring(at=at).filter(expires_at__lte=until)
+    # One query for both (an index range each): every page type's first request after a
+    # publish may read this list, and each query costs more to build than to run.
+    changing = (scheduled | expiring).order_by("published_at", "pk")[:400]
     # A scheduled article's change is its publication; a public one's, its expiry.
     return [
         (
-            (article.published_at if article.published_at > at else article.expires_at).timestamp(),
+            (row.published_at if row.published_at > at else row.expires_at).timestamp(),
             sorted(keys),
         )
-        for article, keys in placement_keys_of_many(scheduled, expiring)
+        for row, keys in placement_keys_of_many(changing)
     ]
 
 
