@@ -75,7 +75,10 @@ def related_articles(article, language=None, limit=RELATED_ARTICLES, candidates=
             Value(END_OF_TIME),
         ),
     )
-    counts = [Count(join, distinct=True) for join in joins]
+    # Shared tags counted by their ids: one link per article and tag, so the same count as
+    # the links', read from the (article, tag) index alone, where the links' ids made every
+    # candidate's links be read from the table.
+    counts = [Count(f"{join}__tag", distinct=True) for join in joins]
     return list(
         published.for_language(language or get_language())
         .filter(window)

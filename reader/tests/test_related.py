@@ -104,3 +104,34 @@ class TestArticlePages:
         assert bilingual["en"].pk in {a.pk for a in related_articles(fetched, "en")}
         chinese = {a.pk for a in related_articles(fetched, "zh-hant")}
         assert bilingual["zh"].pk in chinese and bilingual["en"].pk not in chinese
+
+
+@pytest.mark.django_db
+def test_related_count_shared_tags_from_the_link_indexes_alone(make_article):
+    """The shared topics and organisations are counted by tag id, which the (article, tag)
+    and (tag, article) indexes hold: PostgreSQL never reads a link row from its table.
+    Counting the links' own ids made it read every candidate's links (bench/RESULTS.md)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's query plan")
+    topic = Topic.objects.create(name="robotics")
+    organisation = Organisation.objects.create(name="HKSTP", kind="incubator")
+    article = make_article(topics=[topic], organisations=[organisation])
+    for n in range(3):
+        make_article(topics=[topic], organisations=[organisation], published_at=at(n + 1))
+    fetched = Article.objects.for_listing().get(pk=article.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert len(related_articles(fetched)) == 3
+    with connection.cursor() as cursor:
+        # Only index scans left (undone with the test's transaction), so that the plan on
+        # these few rows is the one the archive gets: each link table is read from an index
+        # alone if the query needs nothing else of it.
+        for setting in ("enable_seqscan", "enable_bitmapscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for links in ("articles_articletopic", "articles_articleorganisation"):
+        scans = [line for line in plan.splitlines() if f" on {links} " in line]
+        assert scans and all("Index Only Scan" in line for line in scans), plan
