@@ -136,6 +136,9 @@ def _bump(keys=(SITE_KEY,)):
         cache.add(GENERATION_KEY, _new_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
     cache.set_many({version_key(key): generation for key in keys}, timeout=None)
+    read = _versions_read()
+    if read is not None:
+        read.update({version_key(key): generation for key in keys})
 
 
 def _stamp():
@@ -181,8 +184,32 @@ def versions_match(recorded):
     """Is a page or value recorded with `recorded` ({key: version}) still valid? One MGET."""
     if not isinstance(recorded, dict) or not recorded:
         return False
-    current = cache.get_many([version_key(key) for key in recorded])
+    current = read_versions([version_key(key) for key in recorded])
     return all(current.get(version_key(key)) == version for key, version in recorded.items())
+
+
+def _versions_read():
+    """The versions this request has read ({version key: version or None}), or None outside
+    a request."""
+    state = request_state.get()
+    return None if state is None else state.setdefault("versions", {})
+
+
+def read_versions(names):
+    """{version key: version} of those of `names` (version keys) that exist, each read from
+    the shared cache once per request: a cold page checks its stale copy, each value's stale
+    copy, then records the same keys' versions for every value and for itself, and read
+    them all again each time. A version bumped by another server after this request read it
+    is seen as it was: a value stored with it is found stale by the next request, and the
+    content is what it was when this request began, as its generation says."""
+    read = _versions_read()
+    if read is None:
+        return cache.get_many(names)
+    unread = [name for name in names if name not in read]
+    if unread:
+        found = cache.get_many(unread)
+        read.update({name: found.get(name) for name in unread})
+    return {name: read[name] for name in names if read[name] is not None}
 
 
 def versions_to_record(keys, generation):
@@ -192,7 +219,7 @@ def versions_to_record(keys, generation):
     (or evicted) gets a version now, with add(): a concurrent bump wins."""
     keys = sorted({SITE_KEY, *keys})
     names = {key: version_key(key) for key in keys}
-    current = cache.get_many(list(names.values()))
+    current = read_versions(list(names.values()))
     missing = [names[key] for key in keys if names[key] not in current]
     if missing:
         # A missing version (never bumped, or evicted) starts at the generation as it is
@@ -201,7 +228,11 @@ def versions_to_record(keys, generation):
         now = current_generation()
         for name in missing:
             cache.add(name, now, timeout=None)
-        current.update(cache.get_many(missing))
+        added = cache.get_many(missing)
+        current.update(added)
+        read = _versions_read()
+        if read is not None:
+            read.update({name: added.get(name) for name in missing})
         if any(name not in current for name in missing):
             return None  # the cache is not keeping them (down, full): do not store
     recorded = {key: current[names[key]] for key in keys}

@@ -263,9 +263,38 @@ def test_a_stale_copy_kept_here_costs_no_second_read_of_its_versions(fragment_ca
     bump_keys(["kept-key"])
     version_reads = []
     assert in_request(version_reads) == 2
-    # The copy here found stale (one read), none for the same copy in the shared cache, and
-    # the versions to store the new value with.
-    assert len(version_reads) == 2
+    # The copy here found stale (one read of its versions), none for the same copy in the
+    # shared cache, and none to store the new value with: the request read those already.
+    assert len(version_reads) == 1
+
+
+def test_a_request_reads_each_version_once_and_sees_its_own_bumps(fragment_cache, db):
+    """A cold page checks its stale copy's versions, then records them for each value and
+    for itself: one read per version per request. A bump made within the request is seen
+    at once (a value computed before it is not stored as fresh)."""
+    from django.core.cache import cache
+
+    from pagecache.generation import bump_keys, request_state, state_and_values, versions_to_record
+
+    bump_keys(["a1", "t2", "site"])
+    token = request_state.set({})
+    try:
+        generation, _next, _values = state_and_values([])
+        with mock_cache_method(cache, "get_many") as reads:
+            first = versions_to_record(["a1", "t2"], generation)
+            assert versions_to_record(["a1"], generation) == {key: first[key] for key in ("a1", "site")}
+            assert versions_to_record(["t2", "a1"], generation) == first
+        assert len(reads.call_args_list) == 1
+        bump_keys(["t2"])
+        assert versions_to_record(["a1"], generation) is not None
+        assert versions_to_record(["t2"], generation) is None
+    finally:
+        request_state.reset(token)
+    # Outside a request nothing is kept: every call reads the shared cache.
+    with mock_cache_method(cache, "get_many") as reads:
+        versions_to_record(["a1"], generation)
+        versions_to_record(["a1"], generation)
+    assert len(reads.call_args_list) == 2
 
 
 def mock_cache_method(cache, name):
