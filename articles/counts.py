@@ -12,8 +12,10 @@ Bulk loads that send no signals (bulk_create, loaddata's raw saves) leave the co
 stale: `recount()` (manage.py recount) or `mark_stale()` (recounted on the next read).
 """
 
+import contextvars
 import threading
 
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import Count, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -48,6 +50,25 @@ COUNTED_FIELDS = ("status", "published_at", "expires_at", "section_id", "transla
 _deleting_now = threading.local()
 
 
+# Within a request, the clock as last read ((as_of, next_change)), or None outside one: a
+# page reading several kinds of counts (the front page: sections, topics, organisations)
+# read it once for each. It is still compared with the time at every read, and forgotten
+# whenever the clock is locked to be written.
+_request_clock = contextvars.ContextVar("hkai_counts_clock", default=None)
+
+
+def _start_request(**kwargs):
+    _request_clock.set({})
+
+
+def _end_request(**kwargs):
+    _request_clock.set(None)
+
+
+request_started.connect(_start_request, dispatch_uid="articles.counts.start_request")
+request_finished.connect(_end_request, dispatch_uid="articles.counts.end_request")
+
+
 # Reading
 
 
@@ -57,14 +78,15 @@ def stories(kind):
     return dict(PublishedCount.objects.filter(kind=kind).values_list("object_id", "stories"))
 
 
-def most_stories(kind, limit):
-    """{object id: published stories} of the `limit` objects of `kind` with the most, and
-    of any tied with the last of them: two small queries, where reading every count of a
-    kind (thousands of topics) to keep a dozen moved them all to Python."""
+def most_counted(kind, limit):
+    """The counts (PublishedCount rows, a queryset) of the `limit` objects of `kind` with the
+    most stories, and of any tied with the last of them, caught up first: a subquery for the
+    objects' own query, where reading every count of a kind (thousands of topics) to keep a
+    dozen moved them all to Python."""
     ensure_current()
     counted = PublishedCount.objects.filter(kind=kind)
     last = counted.order_by("-stories").values_list("stories", flat=True)[limit - 1 : limit]
-    return dict(counted.filter(stories__gte=Coalesce(Subquery(last), 0)).values_list("object_id", "stories"))
+    return counted.filter(stories__gte=Coalesce(Subquery(last), 0))
 
 
 def total_stories():
@@ -104,9 +126,15 @@ def _holds(as_of, next_change, now):
 
 
 def ensure_current():
-    """Catch the counts up with the clock: one primary-key read while nothing is due."""
+    """Catch the counts up with the clock: one primary-key read while nothing is due, once
+    per request."""
+    read = _request_clock.get()
+    if read is not None and "clock" in read and _holds(*read["clock"], timezone.now()):
+        return
     clock = PublishedCountsClock.objects.filter(pk=CLOCK_ID).first()
     if clock is not None and _holds(clock.as_of, clock.next_change, timezone.now()):
+        if read is not None:
+            read["clock"] = (clock.as_of, clock.next_change)
         return
     with transaction.atomic():
         clock = _locked_clock()
@@ -183,7 +211,11 @@ def recount_keys(keys):
 
 
 def _locked_clock():
-    """The clock row, locked until the transaction ends (created on first use, stale)."""
+    """The clock row, locked until the transaction ends (created on first use, stale).
+    What this request read of it is forgotten: it is about to change."""
+    read = _request_clock.get()
+    if read is not None:
+        read.pop("clock", None)
     clock = PublishedCountsClock.objects.select_for_update().filter(pk=CLOCK_ID).first()
     if clock is None:
         clock, _created = PublishedCountsClock.objects.get_or_create(pk=CLOCK_ID)

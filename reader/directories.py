@@ -51,15 +51,11 @@ def published_directory(model):
 
 def most_covered(model, limit):
     """The `limit` tags with the most published articles (ties by name), each with
-    `num_articles`."""
+    `num_articles`: one query."""
     # The limit-th count and every tag with at least as many (ties are ordered by name).
-    stories = counts.most_stories(counts.MODEL_KINDS[model], limit)
-    if not stories:
-        return []
-    tags = model.objects.in_bulk(list(stories))
-    for pk, tag in tags.items():
-        tag.num_articles = stories[pk]
-    return sorted(tags.values(), key=lambda tag: (-tag.num_articles, tag.name))[:limit]
+    top = counts.most_counted(counts.MODEL_KINDS[model], limit)
+    tags = model.objects.in_use().filter(pk__in=top.values("object_id"))
+    return sorted(tags, key=lambda tag: (-tag.num_articles, tag.name))[:limit]
 
 
 def sections_with_counts():

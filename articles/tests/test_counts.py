@@ -2,12 +2,14 @@
 Article.objects.published() gives, through every kind of edit and the clock."""
 
 import random
+from contextlib import contextmanager
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -33,6 +35,22 @@ def aggregated():
 def count_queries(queries):
     """How many of the captured queries read or wrote the counts or their clock."""
     return sum("articles_publishedcount" in query["sql"] for query in queries.captured_queries)
+
+
+@contextmanager
+def a_request():
+    """Within a request, as far as counts.py can tell (its signals), without the signals'
+    closing of the database connection that a test's transaction holds (as Django's test
+    client does)."""
+    request_started.disconnect(close_old_connections)
+    request_started.send(sender=None)
+    request_started.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_finished.disconnect(close_old_connections)
+        request_finished.send(sender=None)
+        request_finished.connect(close_old_connections)
 
 
 def maintained():
@@ -106,9 +124,41 @@ class TestMaintainedCounts:
             for _ in range(n):
                 make_article(topics=[topics[name]])
         by_id = {topic.pk: name for name, topic in topics.items()}
-        most = counts.most_stories(PublishedCount.Kind.TOPIC, 2)
-        assert {by_id[pk]: n for pk, n in most.items()} == {"ai": 3, "fintech": 2, "robotics": 2}
-        assert len(counts.most_stories(PublishedCount.Kind.TOPIC, 10)) == 4  # fewer than asked: all
+        most = counts.most_counted(PublishedCount.Kind.TOPIC, 2).values_list("object_id", "stories")
+        assert {by_id[pk]: n for pk, n in most} == {"ai": 3, "fintech": 2, "robotics": 2}
+        assert counts.most_counted(PublishedCount.Kind.TOPIC, 10).count() == 4  # fewer than asked: all
+
+    def test_a_request_reads_the_clock_once(self, make_article, django_assert_num_queries):
+        make_article()
+        counts.ensure_current()
+        with django_assert_num_queries(2):  # outside a request: each read looks
+            counts.ensure_current()
+            counts.ensure_current()
+        with a_request(), django_assert_num_queries(2):  # the clock once, then the counts alone
+            counts.ensure_current()
+            counts.ensure_current()
+            counts.stories(Kind.SECTION)
+        with django_assert_num_queries(1):
+            counts.ensure_current()
+
+    def test_a_request_still_catches_up_when_a_scheduled_time_comes_during_it(self, make_article, clock):
+        topic = Topic.objects.create(name="Fintech")
+        make_article(topics=[topic], published_at=clock.now + timedelta(minutes=5))
+        with a_request():
+            assert counts.stories(Kind.TOPIC) == {}
+            clock.advance(minutes=6)
+            assert counts.stories(Kind.TOPIC) == {topic.pk: 1}
+
+    def test_a_save_during_a_request_is_seen_by_its_later_reads(self, make_article, clock):
+        """A save locks the clock to write it: what the request read of it is forgotten, so
+        an earlier next change the save brings is not skipped."""
+        topic = Topic.objects.create(name="Fintech")
+        make_article(topics=[topic], published_at=clock.now + timedelta(hours=1))
+        with a_request():
+            assert counts.stories(Kind.TOPIC) == {}  # the clock read: nothing before an hour
+            make_article(topics=[topic], published_at=clock.now + timedelta(minutes=5))
+            clock.advance(minutes=6)
+            assert counts.stories(Kind.TOPIC) == {topic.pk: 1}
 
     def test_a_typo_fix_recounts_nothing(self, make_article):
         article = make_article()

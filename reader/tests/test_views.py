@@ -748,7 +748,7 @@ def test_cached_listings_show_a_new_article_on_the_next_request(
 # Pages reading maintained counts (articles/counts.py) read the counts' clock too: one
 # primary-key lookup per count source (three on the front page), none per article or tag.
 MAX_QUERIES = {
-    "home": 16,  # sections: clock + counts; each tag kind: clock, counts, its top tags
+    "home": 12,  # the counts' clock once; the sections with their counts; each tag kind's top tags
     "article_list": 6,
     "article_detail": 9,  # its corrections and updates: one prefetch
     "section_detail": 7,
