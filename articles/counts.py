@@ -52,8 +52,8 @@ _deleting_now = threading.local()
 
 # Within a request, the clock as last read ((as_of, next_change)), or None outside one: a
 # page reading several kinds of counts (the front page: sections, topics, organisations)
-# read it once for each. It is still compared with the time at every read, and forgotten
-# whenever the clock is locked to be written.
+# read the clock again for each. It is still compared with the time at every read, and
+# forgotten whenever the clock is locked to be written.
 _request_clock = contextvars.ContextVar("hkai_counts_clock", default=None)
 
 

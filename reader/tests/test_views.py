@@ -746,7 +746,8 @@ def test_cached_listings_show_a_new_article_on_the_next_request(
 
 # The most SQL queries each page may run, whatever the number of articles on it.
 # Pages reading maintained counts (articles/counts.py) read the counts' clock too: one
-# primary-key lookup per count source (three on the front page), none per article or tag.
+# primary-key lookup per request (the front page reads three kinds of counts), none per
+# article or tag.
 MAX_QUERIES = {
     "home": 12,  # the counts' clock once; the sections with their counts; each tag kind's top tags
     "article_list": 6,
