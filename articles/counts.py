@@ -4,7 +4,9 @@ Pages used to count published stories over every link of every tag on their firs
 after each change (200-400 ms per directory at 100,000 articles, bench/RESULTS.md). Here
 each save recounts only what it touches: its section, tags and authors and the site's
 total, exactly, with the queryset rule (`published_story_count`), inside the editor's
-transaction. Time alone changes counts too (a scheduled article's time comes, an expiry
+transaction. An article alone in its story (no translation), saved in a transaction while
+the counts hold, moves each of its counts by one instead (`shift_keys`): publishing it
+counts nothing again over those links. Time alone changes counts too (a scheduled article's time comes, an expiry
 passes): the clock row says up to when the counts hold, and the first read after that
 recounts the articles whose time came in between (no cron).
 
@@ -14,10 +16,11 @@ stale: `recount()` (manage.py recount) or `mark_stale()` (recounted on the next 
 
 import contextvars
 import threading
+from collections import Counter
 
 from django.core.signals import request_finished, request_started
-from django.db import transaction
-from django.db.models import Count, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -198,16 +201,46 @@ def recount_keys(keys):
             _recount_everything(clock, now)
             return
         _recount(keys, now)
-        # A save may schedule something sooner than the clock knew; a pending catch-up
-        # (next_change already past) stays pending.
-        upcoming = Article.objects.next_visibility_change(at=now)
-        if (
-            clock.as_of is not None
-            and upcoming is not None
-            and (clock.next_change is None or upcoming < clock.next_change)
-        ):
-            clock.next_change = upcoming
-            clock.save(update_fields=["next_change"])
+        _note_next_change(clock, now)
+
+
+def shift_keys(removed, added):
+    """An article alone in its story left the counts `removed` and entered `added` ((kind,
+    id) pairs): each count moves by one, without counting anything again, serialised with
+    every recount. Exact only where the counts held that article's state before the save
+    (`_article_before_save` decides)."""
+    shifts = Counter(added)
+    shifts.subtract(removed)
+    with transaction.atomic():
+        clock = _locked_clock()
+        now = timezone.now()
+        if clock.as_of is None:
+            _recount_everything(clock, now)
+            return
+        lowered = Q(pk__in=[])
+        for (kind, object_id), shift in shifts.items():
+            if not shift:
+                continue
+            rows = PublishedCount.objects.filter(kind=kind, object_id=object_id)
+            if rows.update(stories=F("stories") + shift):
+                if shift < 0:
+                    lowered |= Q(kind=kind, object_id=object_id)
+            elif shift < 0:  # nothing stored to take it from: count it afresh
+                _recount({(kind, object_id)}, now)
+            else:
+                PublishedCount.objects.create(kind=kind, object_id=object_id, stories=shift)
+        # Only non-zero counts are stored.
+        PublishedCount.objects.filter(lowered, stories__lte=0).delete()
+        _note_next_change(clock, now)
+
+
+def _note_next_change(clock, now):
+    """A save may schedule something sooner than the clock knew; a pending catch-up
+    (next_change already past) stays pending."""
+    upcoming = Article.objects.next_visibility_change(at=now)
+    if upcoming is not None and (clock.next_change is None or upcoming < clock.next_change):
+        clock.next_change = upcoming
+        clock.save(update_fields=["next_change"])
 
 
 def _locked_clock():
@@ -289,7 +322,12 @@ def _article_before_save(sender, instance, raw=False, **kwargs):
         return
     before = None
     if not instance._state.adding and instance.pk is not None:
-        before = Article._base_manager.filter(pk=instance.pk).values(*COUNTED_FIELDS).first()
+        rows = Article._base_manager.filter(pk=instance.pk)
+        if connection.in_atomic_block:
+            # Locked (as the newsroom's save locks it already): a concurrent save of this
+            # article waits, so what it is before this save is what the counts hold.
+            rows = rows.select_for_update()
+        before = rows.values(*COUNTED_FIELDS).first()
     public_after, state_after = _counted_state({field: getattr(instance, field) for field in COUNTED_FIELDS})
     public_before, state_before = _counted_state(before) if before else (False, None)
     if state_before == state_after:
@@ -298,6 +336,9 @@ def _article_before_save(sender, instance, raw=False, **kwargs):
     scheduled = instance.status == Status.PUBLISHED  # and not public yet: the clock must know
     if not (public_before or public_after or scheduled) and translation_before == instance.translation_id:
         return  # a draft stays a draft, no story merged or split: nothing moves
+    if _alone_and_counted(instance, translation_before):
+        instance._counts_due = ("shift", keys_of([instance.pk]) if public_before else set())
+        return
     # The article, its old and new translations and the new translation's old partner:
     # linking translations merges or splits stories in every list they share.
     ids = {instance.pk, instance.translation_id, translation_before}
@@ -305,7 +346,24 @@ def _article_before_save(sender, instance, raw=False, **kwargs):
         ids |= set(
             Article.objects.filter(pk=instance.translation_id).values_list("translation_id", flat=True)
         )
-    instance._counts_due = (ids, keys_of([instance.pk]) if public_before else set())
+    instance._counts_due = ("recount", ids, keys_of([instance.pk]) if public_before else set())
+
+
+def _alone_and_counted(instance, translation_before):
+    """Whether this save moves each of the article's counts by exactly one, up or down: the
+    article is a story of its own before and after (no translation either way), so no
+    other article's state decides whether its story is in a count; its state before the
+    save is read under its row lock; and the counts hold for now (no scheduled change has
+    come since they were made, which would leave an article public by time but not yet
+    counted). Otherwise its counts are counted again."""
+    if instance.translation_id is not None or translation_before is not None:
+        return False
+    if not connection.in_atomic_block:
+        return False  # no row lock outside a transaction: a concurrent save could race
+    if instance.pk is not None and Article._base_manager.filter(translation_id=instance.pk).exists():
+        return False
+    clock = PublishedCountsClock.objects.filter(pk=CLOCK_ID).values_list("as_of", "next_change").first()
+    return clock is not None and _holds(*clock, timezone.now())
 
 
 def _article_loaded(sender, instance, raw=False, **kwargs):
@@ -315,8 +373,12 @@ def _article_loaded(sender, instance, raw=False, **kwargs):
 
 def _article_saved(sender, instance, **kwargs):
     due, instance._counts_due = getattr(instance, "_counts_due", None), None
-    if due is not None:
-        ids, keys = due
+    if due is None:
+        return
+    if due[0] == "shift":
+        shift_keys(due[1], keys_of([instance.pk]) if instance.is_published else set())
+    else:
+        _how, ids, keys = due
         recount_for(ids | {instance.pk}, keys)
 
 
