@@ -336,7 +336,7 @@ def _article_before_save(sender, instance, raw=False, **kwargs):
     scheduled = instance.status == Status.PUBLISHED  # and not public yet: the clock must know
     if not (public_before or public_after or scheduled) and translation_before == instance.translation_id:
         return  # a draft stays a draft, no story merged or split: nothing moves
-    if _alone_and_counted(instance, translation_before):
+    if _alone_and_counted(instance.pk, (instance.translation_id, translation_before)):
         instance._counts_due = ("shift", keys_of([instance.pk]) if public_before else set())
         return
     # The article, its old and new translations and the new translation's old partner:
@@ -349,18 +349,19 @@ def _article_before_save(sender, instance, raw=False, **kwargs):
     instance._counts_due = ("recount", ids, keys_of([instance.pk]) if public_before else set())
 
 
-def _alone_and_counted(instance, translation_before):
-    """Whether this save moves each of the article's counts by exactly one, up or down: the
-    article is a story of its own before and after (no translation either way), so no
-    other article's state decides whether its story is in a count; its state before the
-    save is read under its row lock; and the counts hold for now (no scheduled change has
-    come since they were made, which would leave an article public by time but not yet
-    counted). Otherwise its counts are counted again."""
-    if instance.translation_id is not None or translation_before is not None:
+def _alone_and_counted(article_id, translation_ids):
+    """Whether a change of this article (or of its links) moves each count it touches by
+    exactly one, up or down: the article is a story of its own (no translation among
+    `translation_ids`, its own before and after, and none pointing at it), so no other
+    article's state decides whether its story is in a count; its state before the change
+    was read under its row lock; and the counts hold for now (no scheduled change has come
+    since they were made, which would leave an article public by time but not yet
+    counted). Otherwise what it touches is counted again."""
+    if any(pk is not None for pk in translation_ids):
         return False
     if not connection.in_atomic_block:
         return False  # no row lock outside a transaction: a concurrent save could race
-    if instance.pk is not None and Article._base_manager.filter(translation_id=instance.pk).exists():
+    if article_id is not None and Article._base_manager.filter(translation_id=article_id).exists():
         return False
     clock = PublishedCountsClock.objects.filter(pk=CLOCK_ID).values_list("as_of", "next_change").first()
     return clock is not None and _holds(*clock, timezone.now())
@@ -432,8 +433,21 @@ def _link_changed(sender, instance, raw=False, **kwargs):
         tag_model._meta.label
     ):
         return
-    if Article.objects.published().filter(pk=instance.content_object_id).exists():
-        recount_for(keys=[(kind, instance.tag_id), (kind, getattr(instance, "_counts_before", None))])
+    public = Article.objects.published().filter(pk=instance.content_object_id)
+    if connection.in_atomic_block:
+        public = public.select_for_update()  # see _article_before_save
+    found = list(public.values_list("translation_id", flat=True)[:1])
+    if not found:
+        return
+    before = getattr(instance, "_counts_before", None)
+    if kwargs.get("signal") is post_delete:
+        removed, added = {(kind, instance.tag_id)}, set()
+    else:  # a new link, or a link row moved from tag `before` to this one
+        removed, added = ({(kind, before)} if before is not None else set()), {(kind, instance.tag_id)}
+    if _alone_and_counted(instance.content_object_id, found):
+        shift_keys(removed, added)
+    else:
+        recount_for(keys=[(kind, instance.tag_id), (kind, before)])
 
 
 def _authors_changed(sender, instance, action, reverse, pk_set, **kwargs):

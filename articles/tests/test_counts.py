@@ -176,6 +176,21 @@ class TestMaintainedCounts:
         assert counts.stories(Kind.TOPIC) == {topic.pk: 2}
         assert counts.stories(Kind.AUTHOR) == {author.pk: 2}
 
+    def test_tagging_an_article_alone_in_its_story_moves_the_tags_count_by_one(self, make_article):
+        fintech, robotics = Topic.objects.create(name="Fintech"), Topic.objects.create(name="Robotics")
+        organisation = Organisation.objects.create(name="HKMA")
+        make_article(topics=[fintech, robotics], organisations=[organisation])
+        article = make_article(topics=[fintech])
+        with CaptureQueriesContext(connection) as queries:
+            article.topics.add(robotics)
+            article.organisations.add(organisation)
+            article.topics.remove(fintech)
+        assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
+        assert maintained() == aggregated()
+        assert counts.stories(Kind.TOPIC) == {fintech.pk: 1, robotics.pk: 2}
+        article.topics.clear()
+        assert maintained() == aggregated()
+
     def test_an_article_public_by_time_but_not_yet_counted_is_not_taken_off_twice(self, make_article, clock):
         """Its scheduled time came, and nothing read the counts since (so nothing counted it):
         unpublishing it must not take it off counts that never held it."""
