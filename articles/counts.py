@@ -194,14 +194,11 @@ def recount_keys(keys):
     if not keys:
         return
     with transaction.atomic():
-        clock = _locked_clock()
-        now = timezone.now()
-        if clock.as_of is None:
-            # Never counted (or stale): the first change counts everything.
-            _recount_everything(clock, now)
-            return
-        _recount(keys, now)
-        _note_next_change(clock, now)
+        locked = _locked_and_counted()
+        if locked is not None:
+            clock, now = locked
+            _recount(keys, now)
+            _note_next_change(clock, now)
 
 
 def shift_keys(removed, added):
@@ -212,11 +209,10 @@ def shift_keys(removed, added):
     shifts = Counter(added)
     shifts.subtract(removed)
     with transaction.atomic():
-        clock = _locked_clock()
-        now = timezone.now()
-        if clock.as_of is None:
-            _recount_everything(clock, now)
+        locked = _locked_and_counted()
+        if locked is None:
             return
+        clock, now = locked
         lowered = Q(pk__in=[])
         for (kind, object_id), shift in shifts.items():
             if not shift:
@@ -232,6 +228,18 @@ def shift_keys(removed, added):
         # Only non-zero counts are stored.
         PublishedCount.objects.filter(lowered, stories__lte=0).delete()
         _note_next_change(clock, now)
+
+
+def _locked_and_counted():
+    """(the clock, locked until the transaction ends, and the time), or None when nothing
+    was counted yet (a fresh database, or marked stale): then the first change counts
+    everything, and there is nothing left to recount or shift."""
+    clock = _locked_clock()
+    now = timezone.now()
+    if clock.as_of is None:
+        _recount_everything(clock, now)
+        return None
+    return clock, now
 
 
 def _note_next_change(clock, now):
