@@ -6,9 +6,9 @@ each save recounts only what it touches: its section, tags and authors and the s
 total, exactly, with the queryset rule (`published_story_count`), inside the editor's
 transaction. An article alone in its story (no translation), saved in a transaction while
 the counts hold, moves each of its counts by one instead (`shift_keys`): publishing it
-counts nothing again over those links. Time alone changes counts too (a scheduled article's time comes, an expiry
-passes): the clock row says up to when the counts hold, and the first read after that
-recounts the articles whose time came in between (no cron).
+counts nothing again over those links. Time alone changes counts too (a scheduled
+article's time comes, an expiry passes): the clock row says up to when the counts hold,
+and the first read after that recounts the articles whose time came in between (no cron).
 
 Bulk loads that send no signals (bulk_create, loaddata's raw saves) leave the counts
 stale: `recount()` (manage.py recount) or `mark_stale()` (recounted on the next read).
