@@ -333,8 +333,10 @@ def _article_before_save(sender, instance, raw=False, **kwargs):
         rows = Article._base_manager.filter(pk=instance.pk)
         if connection.in_atomic_block:
             # Locked (as the newsroom's save locks it already): a concurrent save of this
-            # article waits, so what it is before this save is what the counts hold.
-            rows = rows.select_for_update()
+            # article waits, so what it is before this save is what the counts hold. No key
+            # update, as the save's own UPDATE: links being added elsewhere (their foreign
+            # key's share lock) are not blocked, so this and _link_changed cannot deadlock.
+            rows = rows.select_for_update(no_key=True)
         before = rows.values(*COUNTED_FIELDS).first()
     public_after, state_after = _counted_state({field: getattr(instance, field) for field in COUNTED_FIELDS})
     public_before, state_before = _counted_state(before) if before else (False, None)
@@ -443,7 +445,7 @@ def _link_changed(sender, instance, raw=False, **kwargs):
         return
     public = Article.objects.published().filter(pk=instance.content_object_id)
     if connection.in_atomic_block:
-        public = public.select_for_update()  # see _article_before_save
+        public = public.select_for_update(no_key=True)  # see _article_before_save
     found = list(public.values_list("translation_id", flat=True)[:1])
     if not found:
         return

@@ -381,3 +381,45 @@ def test_a_save_outside_a_transaction_counts_again(make_article):
         article.save()
     assert [query for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
     assert maintained() == aggregated()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's row locks (SQLite locks the database)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_tagging_one_article_at_once_both_commit(make_article):
+    """Each holds the share lock that a row referring to the article takes (a link's
+    foreign key, when the other transaction inserted its link first), then tags it: the
+    article's row is locked for no key update, which that share lock does not block, so
+    neither waits for the other's (with FOR UPDATE they deadlocked and PostgreSQL aborted
+    one)."""
+    import threading
+
+    from django.db import transaction
+
+    article = make_article()
+    topics = [Topic.objects.create(name="Fintech"), Topic.objects.create(name="Robotics")]
+    counts.recount()
+    both_refer = threading.Barrier(2, timeout=10)
+    errors = []
+
+    def tag(topic):
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT 1 FROM articles_article WHERE id = %s FOR KEY SHARE", [article.pk])
+                both_refer.wait()
+                article.topics.add(topic)
+        except Exception as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=tag, args=(topic,)) for topic in topics]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert counts.stories(Kind.TOPIC) == {topic.pk: 1 for topic in topics}
+    assert maintained() == aggregated()
